@@ -71,7 +71,6 @@ static const char * const migrations[] = {
   "  field TEXT NOT NULL, value TEXT NOT NULL, prev TEXT NOT NULL,"
   "  PRIMARY KEY (device, seq)) WITHOUT ROWID;"
   "CREATE INDEX oplog_register ON oplog (entity, entity_id, field);"
-  "CREATE INDEX oplog_order ON oplog (hlc, device);"
   "CREATE TRIGGER oplog_no_update BEFORE UPDATE ON oplog"
   "  BEGIN SELECT RAISE (ABORT, 'the oplog is append-only'); END;"
   "CREATE TRIGGER oplog_no_delete BEFORE DELETE ON oplog"
