@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
@@ -1201,7 +1202,7 @@ project_event (BeaconStore         *self,
       !json_object_has_member (event, "recorded_at"))
     {
       g_set_error (error, BEACON_STORE_ERROR, BEACON_STORE_ERROR_INVALID,
-                   _("Change %s/%" G_GINT64_FORMAT ": event %s lacks its ticket, type or times"),
+                   _("Change %s/%" PRId64 ": event %s lacks its ticket, type or times"),
                    change->device, change->seq, change->entity_id);
       return FALSE;
     }
@@ -1267,7 +1268,7 @@ validate_change (const BeaconChange  *change,
       change->field == NULL)
     {
       g_set_error (error, BEACON_STORE_ERROR, BEACON_STORE_ERROR_INVALID,
-                   _("Change %s/%" G_GINT64_FORMAT " lacks its device, sequence, entity or id"),
+                   _("Change %s/%" PRId64 " lacks its device, sequence, entity or id"),
                    change->device ? change->device : "?", change->seq);
       return FALSE;
     }
@@ -1275,7 +1276,7 @@ validate_change (const BeaconChange  *change,
   if (g_str_equal (change->entity, "event") != (*change->field == '\0'))
     {
       g_set_error (error, BEACON_STORE_ERROR, BEACON_STORE_ERROR_INVALID,
-                   _("Change %s/%" G_GINT64_FORMAT ": an event has no field, and a field "
+                   _("Change %s/%" PRId64 ": an event has no field, and a field "
                      "change needs one"),
                    change->device, change->seq);
       return FALSE;
@@ -1285,7 +1286,7 @@ validate_change (const BeaconChange  *change,
   if (value == NULL)
     {
       g_set_error (error, BEACON_STORE_ERROR, BEACON_STORE_ERROR_INVALID,
-                   _("Change %s/%" G_GINT64_FORMAT ", value: %s"),
+                   _("Change %s/%" PRId64 ", value: %s"),
                    change->device, change->seq, local_error->message);
       return FALSE;
     }
@@ -1294,7 +1295,7 @@ validate_change (const BeaconChange  *change,
   if (prev == NULL || !JSON_NODE_HOLDS_ARRAY (prev))
     {
       g_set_error (error, BEACON_STORE_ERROR, BEACON_STORE_ERROR_INVALID,
-                   _("Change %s/%" G_GINT64_FORMAT ": “prev” must be a JSON array"),
+                   _("Change %s/%" PRId64 ": “prev” must be a JSON array"),
                    change->device, change->seq);
       return FALSE;
     }
@@ -1391,7 +1392,7 @@ apply_change (BeaconStore         *self,
         return TRUE;
 
       g_set_error (error, BEACON_STORE_ERROR, BEACON_STORE_ERROR_DIVERGED,
-                   _("Change %s/%" G_GINT64_FORMAT " is already stored with other content; "
+                   _("Change %s/%" PRId64 " is already stored with other content; "
                      "the device's history has diverged"),
                    change->device, change->seq);
       return FALSE;

@@ -543,7 +543,14 @@ beacon_store_search_tickets (BeaconStore  *self,
 
   g_return_val_if_fail (BEACON_IS_STORE (self), NULL);
 
-  terms = g_strsplit_set (text ? text : "", " \t\n\u3000", -1);
+  {
+    /* The ideographic space (U+3000) separates words too; split on bytes
+     * only after turning it into a plain one. */
+    g_autoptr(GString) spaced = g_string_new (text ? text : "");
+
+    g_string_replace (spaced, "\u3000", " ", 0);
+    terms = g_strsplit_set (spaced->str, " \t\n", -1);
+  }
 
   for (guint i = 0; terms[i] != NULL; i++)
     {

@@ -1,0 +1,696 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "beacon-gui"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "beacon-archive.h"
+#include "beacon-intake-dialog.h"
+#include "beacon-ticket.h"
+
+/* The form an operator fills while the customer is still on the line: who
+ * calls, from which site, what kind of request, how grave, and what they see.
+ * The customer field searches the archive as the operator types. */
+
+#define DEFAULT_LEVEL 3
+#define MIN_MATCHES_WIDTH 360
+
+struct _BeaconIntakeDialog
+{
+  AdwWindow           parent_instance;
+
+  BeaconStore        *store;
+  GPtrArray          *customers;        /* BeaconCustomer, the whole archive */
+  GPtrArray          *matches;          /* BeaconCustomer, borrowed, as in customer_matches */
+  BeaconCustomer     *chosen_customer;  /* with its sites */
+  GArray             *kinds;            /* BeaconTicketKind, as in kind_names */
+  guint               setting_customer_text : 1;
+
+  /* Template widgets */
+  GtkLabel           *store_error_label;
+  AdwEntryRow        *customer_row;
+  GtkLabel           *customer_error_label;
+  GtkPopover         *customer_popover;
+  GtkListView        *customer_list;
+  GtkSingleSelection *customer_selection;
+  GtkStringList      *customer_matches;
+  AdwComboRow        *site_row;
+  GtkStringList      *site_names;
+  AdwComboRow        *channel_row;
+  AdwComboRow        *kind_row;
+  GtkStringList      *kind_names;
+  AdwComboRow        *level_row;
+  GtkStringList      *level_names;
+  AdwEntryRow        *summary_row;
+  GtkLabel           *summary_error_label;
+  GtkTextView        *symptoms_view;
+};
+
+G_DEFINE_FINAL_TYPE (BeaconIntakeDialog, beacon_intake_dialog, ADW_TYPE_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  N_PROPS
+};
+
+enum {
+  TICKET_CREATED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* In the order of the “Received via” list in the template. */
+static const char * const channels[] = { "phone", "email", "fax", "alarm" };
+
+static void
+show_store_error (BeaconIntakeDialog *self,
+                  const char         *message)
+{
+  gtk_label_set_label (self->store_error_label, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->store_error_label), TRUE);
+}
+
+static void
+set_field_error (GtkWidget *row,
+                 GtkLabel  *error_label,
+                 gboolean   in_error)
+{
+  gtk_widget_set_visible (GTK_WIDGET (error_label), in_error);
+
+  if (in_error)
+    gtk_widget_add_css_class (row, "error");
+  else
+    gtk_widget_remove_css_class (row, "error");
+}
+
+static gboolean
+customer_matches_text (const BeaconCustomer *customer,
+                       const char           *folded_text)
+{
+  g_autofree char *folded_name = g_utf8_casefold (customer->name ? customer->name : "", -1);
+  g_autofree char *folded_code = g_utf8_casefold (customer->code ? customer->code : "", -1);
+
+  return strstr (folded_name, folded_text) != NULL || strstr (folded_code, folded_text) != NULL;
+}
+
+static void
+update_customer_matches (BeaconIntakeDialog *self,
+                         const char         *text)
+{
+  g_autofree char *folded_text = g_utf8_casefold (text, -1);
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  guint n_old = g_list_model_get_n_items (G_LIST_MODEL (self->customer_matches));
+
+  g_ptr_array_set_size (self->matches, 0);
+
+  for (guint i = 0; i < self->customers->len; i++)
+    {
+      BeaconCustomer *customer = g_ptr_array_index (self->customers, i);
+
+      if (customer_matches_text (customer, folded_text))
+        {
+          g_ptr_array_add (self->matches, customer);
+          g_ptr_array_add (names, customer->name);
+        }
+    }
+  g_ptr_array_add (names, NULL);
+
+  gtk_string_list_splice (self->customer_matches, 0, n_old, (const char * const *)names->pdata);
+  if (self->matches->len > 0)
+    gtk_single_selection_set_selected (self->customer_selection, 0);
+}
+
+static void
+show_customer_popover (BeaconIntakeDialog *self,
+                       gboolean            show)
+{
+  GtkWidget *popover = GTK_WIDGET (self->customer_popover);
+
+  if (!show)
+    {
+      gtk_popover_popdown (self->customer_popover);
+      return;
+    }
+
+  /* As wide as the field, once the field has a width. */
+  gtk_widget_set_size_request (popover,
+                               MAX (gtk_widget_get_width (GTK_WIDGET (self->customer_row)),
+                                    MIN_MATCHES_WIDTH),
+                               -1);
+  gtk_popover_popup (self->customer_popover);
+}
+
+static void
+fill_sites (BeaconIntakeDialog *self)
+{
+  GPtrArray *sites = self->chosen_customer ? self->chosen_customer->sites : NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  guint n_old = g_list_model_get_n_items (G_LIST_MODEL (self->site_names));
+  gboolean has_sites = sites != NULL && sites->len > 0;
+
+  if (has_sites)
+    {
+      for (guint i = 0; i < sites->len; i++)
+        g_ptr_array_add (names, ((BeaconSite *)g_ptr_array_index (sites, i))->name);
+    }
+  else if (self->chosen_customer != NULL)
+    {
+      g_ptr_array_add (names, (gpointer)_("No sites on record"));
+    }
+  else
+    {
+      g_ptr_array_add (names, (gpointer)_("Choose a customer first"));
+    }
+  g_ptr_array_add (names, NULL);
+
+  gtk_string_list_splice (self->site_names, 0, n_old, (const char * const *)names->pdata);
+  adw_combo_row_set_selected (self->site_row, 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->site_row), has_sites);
+}
+
+static void
+set_customer_text (BeaconIntakeDialog *self,
+                   const char         *text)
+{
+  self->setting_customer_text = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->customer_row), text);
+  gtk_editable_set_position (GTK_EDITABLE (self->customer_row), -1);
+  self->setting_customer_text = FALSE;
+}
+
+static void
+choose_customer (BeaconIntakeDialog   *self,
+                 const BeaconCustomer *customer)
+{
+  g_autoptr(GError) error = NULL;
+  BeaconCustomer *full;
+
+  /* The archive list may leave out the sites; the full record has them. */
+  full = beacon_store_find_customer (self->store, customer->id, &error);
+  if (full == NULL)
+    {
+      show_store_error (self, error->message);
+      return;
+    }
+
+  g_clear_pointer (&self->chosen_customer, beacon_customer_free);
+  self->chosen_customer = full;
+
+  set_customer_text (self, full->name);
+  show_customer_popover (self, FALSE);
+  set_field_error (GTK_WIDGET (self->customer_row), self->customer_error_label, FALSE);
+  fill_sites (self);
+}
+
+static void
+forget_customer (BeaconIntakeDialog *self)
+{
+  if (self->chosen_customer == NULL)
+    return;
+
+  g_clear_pointer (&self->chosen_customer, beacon_customer_free);
+  fill_sites (self);
+}
+
+/* Typing the whole name (or code) counts as choosing, even without picking it
+ * from the list. */
+static const BeaconCustomer *
+find_exact_customer (BeaconIntakeDialog *self,
+                     const char         *text)
+{
+  g_autofree char *folded_text = g_utf8_casefold (text, -1);
+
+  if (*folded_text == '\0')
+    return NULL;
+
+  for (guint i = 0; i < self->customers->len; i++)
+    {
+      BeaconCustomer *customer = g_ptr_array_index (self->customers, i);
+      g_autofree char *folded_name = g_utf8_casefold (customer->name ? customer->name : "", -1);
+      g_autofree char *folded_code = g_utf8_casefold (customer->code ? customer->code : "", -1);
+
+      if (g_str_equal (folded_name, folded_text) || g_str_equal (folded_code, folded_text))
+        return customer;
+    }
+
+  return NULL;
+}
+
+static void
+choose_selected_match (BeaconIntakeDialog *self)
+{
+  guint position = gtk_single_selection_get_selected (self->customer_selection);
+
+  if (position < self->matches->len)
+    choose_customer (self, g_ptr_array_index (self->matches, position));
+}
+
+static void
+on_customer_row_changed_cb (BeaconIntakeDialog *self,
+                            GtkEditable        *editable)
+{
+  const char *text = gtk_editable_get_text (editable);
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
+
+  if (self->setting_customer_text)
+    return;
+
+  set_field_error (GTK_WIDGET (self->customer_row), self->customer_error_label, FALSE);
+
+  if (self->chosen_customer != NULL && g_strcmp0 (text, self->chosen_customer->name) != 0)
+    forget_customer (self);
+
+  update_customer_matches (self, stripped);
+  show_customer_popover (self, *stripped != '\0' && self->matches->len > 0);
+}
+
+static void
+on_customer_row_entry_activated_cb (BeaconIntakeDialog *self,
+                                    AdwEntryRow        *row)
+{
+  if (self->chosen_customer == NULL && self->matches->len > 0)
+    choose_selected_match (self);
+}
+
+static void
+on_customer_list_activate_cb (BeaconIntakeDialog *self,
+                              guint               position,
+                              GtkListView        *list)
+{
+  if (position < self->matches->len)
+    choose_customer (self, g_ptr_array_index (self->matches, position));
+}
+
+/* The popover never takes the focus, so the keys that walk its list are
+ * caught on the way to the entry, as GtkEntryCompletion did. */
+static gboolean
+on_customer_key_pressed_cb (GtkEventControllerKey *controller,
+                            guint                  keyval,
+                            guint                  keycode,
+                            GdkModifierType        state,
+                            BeaconIntakeDialog    *self)
+{
+  guint position = gtk_single_selection_get_selected (self->customer_selection);
+  guint n_matches = self->matches->len;
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->customer_popover)) || n_matches == 0)
+    return GDK_EVENT_PROPAGATE;
+
+  switch (keyval)
+    {
+    case GDK_KEY_Down:
+    case GDK_KEY_KP_Down:
+      position = position == GTK_INVALID_LIST_POSITION ? 0 : MIN (position + 1, n_matches - 1);
+      break;
+
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+      position = position == GTK_INVALID_LIST_POSITION || position == 0 ? 0 : position - 1;
+      break;
+
+    case GDK_KEY_Return:
+    case GDK_KEY_KP_Enter:
+    case GDK_KEY_ISO_Enter:
+      choose_selected_match (self);
+      return GDK_EVENT_STOP;
+
+    case GDK_KEY_Escape:
+      show_customer_popover (self, FALSE);
+      return GDK_EVENT_STOP;
+
+    default:
+      return GDK_EVENT_PROPAGATE;
+    }
+
+  gtk_single_selection_set_selected (self->customer_selection, position);
+  gtk_widget_activate_action (GTK_WIDGET (self->customer_list), "list.scroll-to-item", "u", position);
+
+  return GDK_EVENT_STOP;
+}
+
+/* The matches belong to the customer field: moving on to another field puts
+ * them away. Clicking one does not move the dialog's focus, as the popover
+ * is a surface of its own. */
+static void
+on_focus_widget_changed_cb (BeaconIntakeDialog *self,
+                            GParamSpec         *pspec,
+                            gpointer            user_data)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  if (focus == NULL || !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->customer_row)))
+    show_customer_popover (self, FALSE);
+}
+
+static void
+on_summary_row_changed_cb (BeaconIntakeDialog *self,
+                           GtkEditable        *editable)
+{
+  set_field_error (GTK_WIDGET (self->summary_row), self->summary_error_label, FALSE);
+}
+
+static char *
+dup_symptoms (BeaconIntakeDialog *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->symptoms_view);
+  GtkTextIter start, end;
+  char *text;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+
+  return g_strstrip (text);
+}
+
+static const char *
+get_chosen_site_id (BeaconIntakeDialog *self)
+{
+  GPtrArray *sites = self->chosen_customer->sites;
+  guint position = adw_combo_row_get_selected (self->site_row);
+
+  if (sites == NULL || position >= sites->len)
+    return NULL;
+
+  return ((BeaconSite *)g_ptr_array_index (sites, position))->id;
+}
+
+static void
+beacon_intake_dialog_create (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  BeaconIntakeDialog *self = BEACON_INTAKE_DIALOG (widget);
+  g_autofree char *summary = NULL;
+  g_autofree char *symptoms = NULL;
+  g_autoptr(BeaconTicket) ticket = NULL;
+  g_autoptr(GError) error = NULL;
+  BeaconTicketDraft draft = { 0 };
+  GtkWidget *first_invalid = NULL;
+  guint kind_position, level_position, channel_position;
+
+  if (self->chosen_customer == NULL)
+    {
+      const char *text = gtk_editable_get_text (GTK_EDITABLE (self->customer_row));
+      g_autofree char *stripped = g_strstrip (g_strdup (text));
+      const BeaconCustomer *customer = find_exact_customer (self, stripped);
+
+      if (customer != NULL)
+        choose_customer (self, customer);
+    }
+
+  if (self->chosen_customer == NULL)
+    {
+      show_customer_popover (self, FALSE);
+      set_field_error (GTK_WIDGET (self->customer_row), self->customer_error_label, TRUE);
+      first_invalid = GTK_WIDGET (self->customer_row);
+    }
+
+  summary = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->summary_row))));
+  if (*summary == '\0')
+    {
+      set_field_error (GTK_WIDGET (self->summary_row), self->summary_error_label, TRUE);
+      if (first_invalid == NULL)
+        first_invalid = GTK_WIDGET (self->summary_row);
+    }
+
+  if (first_invalid != NULL)
+    {
+      gtk_widget_grab_focus (first_invalid);
+      return;
+    }
+
+  kind_position = adw_combo_row_get_selected (self->kind_row);
+  level_position = adw_combo_row_get_selected (self->level_row);
+  channel_position = adw_combo_row_get_selected (self->channel_row);
+  symptoms = dup_symptoms (self);
+
+  draft.kind = kind_position < self->kinds->len
+             ? g_array_index (self->kinds, BeaconTicketKind, kind_position)
+             : BEACON_KIND_FAULT;
+  draft.level = level_position < BEACON_LEVEL_MAX ? (int)level_position + BEACON_LEVEL_MIN
+                                                  : DEFAULT_LEVEL;
+  draft.customer_id = self->chosen_customer->id;
+  draft.site_id = get_chosen_site_id (self);
+  draft.channel = channel_position < G_N_ELEMENTS (channels) ? channels[channel_position]
+                                                            : channels[0];
+  draft.summary = summary;
+  draft.symptoms = *symptoms ? symptoms : NULL;
+
+  ticket = beacon_store_create_ticket (self->store, &draft, &error);
+  if (ticket == NULL)
+    {
+      /* Translators: %s is the store's explanation */
+      g_autofree char *message = g_strdup_printf (_("The ticket was not created: %s"),
+                                                  error->message);
+
+      g_debug ("Could not create a ticket: %s", error->message);
+      show_store_error (self, message);
+      return;
+    }
+
+  g_signal_emit (self, signals[TICKET_CREATED], 0, ticket->number);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void
+fill_choices (BeaconIntakeDialog *self)
+{
+  for (BeaconTicketKind kind = 0; kind < BEACON_N_KINDS; kind++)
+    {
+      /* Investigations are opened by escalation, never by a caller. */
+      if (kind == BEACON_KIND_INVESTIGATION)
+        continue;
+
+      g_array_append_val (self->kinds, kind);
+      gtk_string_list_append (self->kind_names, beacon_kind_get_label (kind));
+    }
+  adw_combo_row_set_selected (self->kind_row, 0);
+
+  for (int level = BEACON_LEVEL_MIN; level <= BEACON_LEVEL_MAX; level++)
+    gtk_string_list_append (self->level_names, beacon_level_get_label (level));
+  adw_combo_row_set_selected (self->level_row, DEFAULT_LEVEL - BEACON_LEVEL_MIN);
+}
+
+static void
+load_customers (BeaconIntakeDialog *self)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *customers;
+
+  customers = beacon_store_list_customers (self->store, &error);
+  if (customers == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The customer archive could not be read: %s"),
+                                                  error->message);
+
+      show_store_error (self, message);
+      return;
+    }
+
+  g_clear_pointer (&self->customers, g_ptr_array_unref);
+  self->customers = customers;
+}
+
+static void
+beacon_intake_dialog_constructed (GObject *object)
+{
+  BeaconIntakeDialog *self = (BeaconIntakeDialog *)object;
+
+  G_OBJECT_CLASS (beacon_intake_dialog_parent_class)->constructed (object);
+
+  g_assert (BEACON_IS_STORE (self->store));
+
+  load_customers (self);
+}
+
+static void
+beacon_intake_dialog_dispose (GObject *object)
+{
+  BeaconIntakeDialog *self = (BeaconIntakeDialog *)object;
+
+  if (self->customer_popover != NULL)
+    gtk_widget_unparent (GTK_WIDGET (self->customer_popover));
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), BEACON_TYPE_INTAKE_DIALOG);
+
+  G_OBJECT_CLASS (beacon_intake_dialog_parent_class)->dispose (object);
+}
+
+static void
+beacon_intake_dialog_finalize (GObject *object)
+{
+  BeaconIntakeDialog *self = (BeaconIntakeDialog *)object;
+
+  g_clear_pointer (&self->chosen_customer, beacon_customer_free);
+  g_clear_pointer (&self->matches, g_ptr_array_unref);
+  g_clear_pointer (&self->customers, g_ptr_array_unref);
+  g_clear_pointer (&self->kinds, g_array_unref);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (beacon_intake_dialog_parent_class)->finalize (object);
+}
+
+static void
+beacon_intake_dialog_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  BeaconIntakeDialog *self = BEACON_INTAKE_DIALOG (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+beacon_intake_dialog_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  BeaconIntakeDialog *self = BEACON_INTAKE_DIALOG (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+beacon_intake_dialog_class_init (BeaconIntakeDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = beacon_intake_dialog_constructed;
+  object_class->dispose = beacon_intake_dialog_dispose;
+  object_class->finalize = beacon_intake_dialog_finalize;
+  object_class->get_property = beacon_intake_dialog_get_property;
+  object_class->set_property = beacon_intake_dialog_set_property;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL,
+                         BEACON_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * BeaconIntakeDialog::ticket-created:
+   * @self: the dialog
+   * @number: the number the store issued
+   *
+   * Emitted once the ticket is committed, just before the dialog closes.
+   */
+  signals[TICKET_CREATED] =
+    g_signal_new ("ticket-created",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/beacondesk/Beacon/ui/beacon-intake-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, store_error_label);
+  gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, customer_row);
+  gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, customer_error_label);
+  gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, customer_popover);
+  gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, customer_list);
+  gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, customer_selection);
+  gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, customer_matches);
+  gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, site_row);
+  gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, site_names);
+  gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, channel_row);
+  gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, kind_row);
+  gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, kind_names);
+  gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, level_row);
+  gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, level_names);
+  gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, summary_row);
+  gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, summary_error_label);
+  gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, symptoms_view);
+  gtk_widget_class_bind_template_callback (widget_class, on_customer_row_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_customer_row_entry_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_customer_list_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_summary_row_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "intake.create", NULL,
+                                   beacon_intake_dialog_create);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
+                                       "intake.create", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK,
+                                       "intake.create", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0,
+                                       "window.close", NULL);
+}
+
+static void
+beacon_intake_dialog_init (BeaconIntakeDialog *self)
+{
+  GtkEventController *controller;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->customers = g_ptr_array_new_with_free_func ((GDestroyNotify)beacon_customer_free);
+  self->matches = g_ptr_array_new ();
+  self->kinds = g_array_new (FALSE, FALSE, sizeof (BeaconTicketKind));
+
+  gtk_widget_set_parent (GTK_WIDGET (self->customer_popover), GTK_WIDGET (self->customer_row));
+
+  controller = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (controller, "key-pressed",
+                           G_CALLBACK (on_customer_key_pressed_cb), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self->customer_row), controller);
+
+  fill_choices (self);
+  fill_sites (self);
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->customer_row));
+  g_signal_connect (self, "notify::focus-widget", G_CALLBACK (on_focus_widget_changed_cb), NULL);
+}
+
+/**
+ * beacon_intake_dialog_new:
+ * @parent: the window the form belongs to
+ * @store: where the ticket is recorded
+ *
+ * Returns: (transfer full): a new “New Ticket” form, not yet shown
+ */
+BeaconIntakeDialog *
+beacon_intake_dialog_new (GtkWindow   *parent,
+                          BeaconStore *store)
+{
+  g_return_val_if_fail (GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (BEACON_IS_STORE (store), NULL);
+
+  return g_object_new (BEACON_TYPE_INTAKE_DIALOG,
+                       "transient-for", parent,
+                       "application", gtk_window_get_application (parent),
+                       "store", store,
+                       NULL);
+}
+
+BeaconStore *
+beacon_intake_dialog_get_store (BeaconIntakeDialog *self)
+{
+  g_return_val_if_fail (BEACON_IS_INTAKE_DIALOG (self), NULL);
+
+  return self->store;
+}
