@@ -14,7 +14,10 @@
  * carries: every register, every event, every kept conflict) as JSON with
  * sorted keys and a stable order, one record per line. Two databases that
  * merged the same changes export the same bytes. Device-local state (the
- * device's identity, counters, sync cursors) is left out.
+ * device's identity, counters, sync cursors) is left out, and so is which
+ * device's copy of an event arrived first: automatic events (escalations)
+ * are made with the same id and content on every device that runs the
+ * engine, and any of the copies is the event.
  */
 
 #define FLUSH_SIZE (256 * 1024)
@@ -192,7 +195,7 @@ write_events (BeaconStore  *self,
   int rc;
 
   if (sqlite3_prepare_v2 (_beacon_store_get_db (self),
-                          "SELECT author, device, hlc, id, note, occurred_at, payload, "
+                          "SELECT author, id, note, occurred_at, payload, "
                           "recorded_at, ticket_id, type FROM ticket_events ORDER BY id",
                           -1, &stmt, NULL) != SQLITE_OK)
     {
@@ -209,23 +212,20 @@ write_events (BeaconStore  *self,
       g_string_append (b, first ? "\n{\"author\":" : ",\n{\"author\":");
       first = FALSE;
       beacon_json_append_string (b, (const char *) sqlite3_column_text (stmt, 0));
-      g_string_append (b, ",\"device\":");
+      g_string_append (b, ",\"id\":");
       beacon_json_append_string (b, (const char *) sqlite3_column_text (stmt, 1));
-      g_string_append_printf (b, ",\"hlc\":%" G_GINT64_FORMAT ",\"id\":",
-                              (gint64) sqlite3_column_int64 (stmt, 2));
-      beacon_json_append_string (b, (const char *) sqlite3_column_text (stmt, 3));
       g_string_append (b, ",\"note\":");
-      beacon_json_append_string (b, (const char *) sqlite3_column_text (stmt, 4));
+      beacon_json_append_string (b, (const char *) sqlite3_column_text (stmt, 2));
       g_string_append (b, ",\"occurred_at\":");
-      append_instant (b, sqlite3_column_int64 (stmt, 5));
+      append_instant (b, sqlite3_column_int64 (stmt, 3));
       g_string_append (b, ",\"payload\":");
-      append_json_text (b, (const char *) sqlite3_column_text (stmt, 6));
+      append_json_text (b, (const char *) sqlite3_column_text (stmt, 4));
       g_string_append (b, ",\"recorded_at\":");
-      append_instant (b, sqlite3_column_int64 (stmt, 7));
+      append_instant (b, sqlite3_column_int64 (stmt, 5));
       g_string_append (b, ",\"ticket\":");
-      beacon_json_append_string (b, (const char *) sqlite3_column_text (stmt, 8));
+      beacon_json_append_string (b, (const char *) sqlite3_column_text (stmt, 6));
       g_string_append (b, ",\"type\":");
-      beacon_json_append_string (b, (const char *) sqlite3_column_text (stmt, 9));
+      beacon_json_append_string (b, (const char *) sqlite3_column_text (stmt, 7));
       g_string_append_c (b, '}');
 
       if (!writer_flush (writer, FALSE, error))

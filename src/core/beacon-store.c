@@ -882,7 +882,25 @@ bind_json_value (sqlite3_stmt *stmt,
                  int           index,
                  const char   *json_text)
 {
-  g_autoptr(JsonNode) node = beacon_json_parse (json_text, NULL);
+  g_autoptr(JsonNode) node = NULL;
+  gsize length = strlen (json_text);
+
+  /* Plain strings and integers, most of what is written, skip the parser. */
+  if (length >= 2 && json_text[0] == '"' && json_text[length - 1] == '"' &&
+      memchr (json_text + 1, '\\', length - 2) == NULL &&
+      memchr (json_text + 1, '"', length - 2) == NULL)
+    {
+      sqlite3_bind_text (stmt, index, json_text + 1, (int) length - 2, SQLITE_TRANSIENT);
+      return;
+    }
+  if (length > 0 && length < 19 && strspn (json_text + (json_text[0] == '-'), "0123456789") ==
+      length - (json_text[0] == '-') && length > (gsize) (json_text[0] == '-'))
+    {
+      sqlite3_bind_int64 (stmt, index, g_ascii_strtoll (json_text, NULL, 10));
+      return;
+    }
+
+  node = beacon_json_parse (json_text, NULL);
 
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     sqlite3_bind_null (stmt, index);
@@ -1344,6 +1362,7 @@ load_change (BeaconStore   *self,
 static gboolean
 apply_change (BeaconStore         *self,
               const BeaconChange  *change,
+              gboolean             local,
               gboolean            *out_new,
               GError             **error)
 {
@@ -1352,7 +1371,8 @@ apply_change (BeaconStore         *self,
 
   *out_new = FALSE;
 
-  if (!validate_change (change, error))
+  /* A local change was just made by this process from valid values. */
+  if (!local && !validate_change (change, error))
     return FALSE;
 
   stmt = _beacon_store_prepare (self,
@@ -1464,7 +1484,7 @@ _beacon_store_record (BeaconStore  *self,
                               entity, entity_id, field, value_text,
                               prev ? prev : current ? current : "[]");
 
-  return apply_change (self, change, &is_new, error);
+  return apply_change (self, change, TRUE, &is_new, error);
 }
 
 gboolean
@@ -1531,7 +1551,7 @@ beacon_store_apply_changes (BeaconStore  *self,
       const BeaconChange *change = g_ptr_array_index (changes, i);
       gboolean is_new;
 
-      if (!apply_change (self, change, &is_new, error))
+      if (!apply_change (self, change, FALSE, &is_new, error))
         {
           _beacon_store_rollback (self);
           return FALSE;
