@@ -197,6 +197,20 @@ test_search_chinese (void)
         g_error ("search “%s”: %u found, %u expected", queries[i].query, found->len, queries[i].expected);
     }
 
+  /* Among open tickets only: closing one hides it from that search. */
+  g_free (beacon_store_add_event (store, other->id, BEACON_EVENT_CLOSED, T0 + 120, NULL, NULL, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(GPtrArray) all = beacon_store_search_tickets (store, "禅城", 0, &error);
+    g_autoptr(GPtrArray) open = beacon_store_search_open_tickets (store, "禅城", 0, &error);
+    g_autoptr(GPtrArray) open_long = beacon_store_search_open_tickets (store, "日志已满", 0, &error);
+
+    g_assert_cmpuint (all->len, ==, 2);
+    g_assert_cmpuint (open->len, ==, 1);
+    g_assert_cmpstr (((BeaconTicket *) open->pdata[0])->id, ==, ticket->id);
+    g_assert_cmpuint (open_long->len, ==, 0);
+  }
+
   /* The ticket number finds its ticket. */
   {
     g_autoptr(GPtrArray) found = beacon_store_search_tickets (store, ticket->number, 0, &error);

@@ -112,6 +112,10 @@ GPtrArray    *beacon_store_search_tickets   (BeaconStore             *self,
                                              const char              *text,
                                              guint                    limit,
                                              GError                 **error);
+GPtrArray    *beacon_store_search_open_tickets (BeaconStore          *self,
+                                                const char           *text,
+                                                guint                 limit,
+                                                GError              **error);
 
 void          beacon_store_list_tickets_async  (BeaconStore          *self,
                                                 gboolean              open_only,

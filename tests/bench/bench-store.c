@@ -90,6 +90,17 @@ main (void)
         }
       printf ("search “%s” (%u shown): %.1f ms per query\n", queries[q], found,
               seconds_since (start) / repeats * 1000);
+
+      start = g_get_monotonic_time ();
+      for (guint i = 0; i < repeats; i++)
+        {
+          g_autoptr(GPtrArray) tickets = beacon_store_search_open_tickets (store, queries[q], 200, &error);
+
+          g_assert_no_error (error);
+          found = tickets->len;
+        }
+      printf ("search open tickets “%s” (%u shown): %.1f ms per query\n", queries[q], found,
+              seconds_since (start) / repeats * 1000);
     }
 
   g_clear_object (&store);
