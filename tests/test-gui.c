@@ -167,6 +167,8 @@ fixture_set_up (Fixture *fixture)
   g_setenv ("BEACON_DB", fixture->db_path, TRUE);
   /* The seeded calls came in that morning; new ones get that day's numbers. */
   g_setenv ("BEACON_FAKE_NOW", "2026-11-27T09:35:00+08:00", TRUE);
+  /* Who works here, without the first-start question. */
+  g_setenv ("BEACON_USER", "Duty Operator", TRUE);
 }
 
 /* Starts the app as a user would, on whatever database BEACON_DB names. */
@@ -195,12 +197,23 @@ fixture_start_app (Fixture *fixture)
       fixture->window = l->data;
 }
 
+static gboolean
+escalation_settled (gpointer data)
+{
+  BeaconAlertMonitor *monitor = beacon_application_get_alert_monitor (BEACON_APPLICATION (data));
+
+  return beacon_alert_monitor_get_n_runs (monitor) > 0 && !beacon_alert_monitor_is_busy (monitor);
+}
+
 static void
 fixture_start_window (Fixture *fixture)
 {
   fixture_start_app (fixture);
   g_assert_nonnull (fixture->store);
   g_assert_true (BEACON_IS_WINDOW (fixture->window));
+  /* The escalation check runs at start and may act (e.g. open an
+   * investigation for a long level-1 outage); let it finish first. */
+  g_assert_true (spin_until (escalation_settled, fixture->app, WAIT_MS));
   g_assert_true (spin_until (window_is_loaded, fixture->window, WAIT_MS));
 }
 
@@ -235,6 +248,18 @@ fixture_tear_down (Fixture *fixture)
   g_clear_pointer (&fixture->dir, g_free);
   g_unsetenv ("BEACON_DB");
   g_unsetenv ("BEACON_FAKE_NOW");
+  g_unsetenv ("BEACON_USER");
+}
+
+static guint count_open_tickets (BeaconStore *store);
+
+static gboolean
+board_lists_store (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return g_list_model_get_n_items (beacon_window_get_tickets (fixture->window)) ==
+         count_open_tickets (fixture->store);
 }
 
 /* Widgets ---------------------------------------------------------------- */
@@ -439,12 +464,15 @@ test_window_lists_open_tickets (void)
   fixture_start_window (&fixture);
 
   tickets = beacon_window_get_tickets (fixture.window);
-  g_assert_cmpuint (count_open_tickets (fixture.store), ==, n_seeded_open);
-  g_assert_cmpuint (g_list_model_get_n_items (tickets), ==, n_seeded_open);
+  /* The escalation engine may have opened an investigation of the long
+   * level-1 outage: more open tickets than seeded, all of them listed. */
+  g_assert_cmpuint (count_open_tickets (fixture.store), >=, n_seeded_open);
+  g_assert_true (spin_until (board_lists_store, &fixture, WAIT_MS));
   g_assert_null (find_ticket_by_summary (tickets, "日志分区已满（已处理）"));
 
-  /* A row on screen shows the ticket's number. */
-  first = g_list_model_get_item (tickets, 0);
+  /* The most urgent card on screen shows the ticket's number. */
+  first = g_list_model_get_item (G_LIST_MODEL (beacon_board_model_get_column (
+    beacon_window_get_board (fixture.window), BEACON_STAGE_NEW)), 0);
   query.root = GTK_WIDGET (fixture.window);
   query.text = beacon_ticket_object_get_number (first);
   g_assert_nonnull (query.text);
@@ -479,7 +507,7 @@ test_window_lists_demo_tickets (void)
 
   n_open = count_open_tickets (fixture.store);
   g_assert_cmpuint (n_open, >, 0);
-  g_assert_cmpuint (g_list_model_get_n_items (beacon_window_get_tickets (fixture.window)), ==, n_open);
+  g_assert_true (spin_until (board_lists_store, &fixture, WAIT_MS));
   if (n_open == all->len)
     g_test_message ("the demo closed none of its %u tickets", all->len);
 

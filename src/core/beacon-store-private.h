@@ -82,4 +82,27 @@ gboolean      _beacon_store_refresh_ticket (BeaconStore *self,
                                             const char  *ticket_id,
                                             GError     **error);
 
+/* Reports (beacon-report.c) */
+gboolean      _beacon_report_guard_local_change (BeaconStore         *self,
+                                                 const BeaconChange  *change,
+                                                 GError             **error);
+gboolean      _beacon_report_project_change     (BeaconStore         *self,
+                                                 const BeaconChange  *change,
+                                                 gboolean            *out_refused,
+                                                 GError             **error);
+
+/* SLA: policies, stored calendars, clocks (beacon-policy.c,
+ * beacon-store-calendars.c, beacon-metrics.c) */
+#include "beacon-policy.h"
+
+void                  _beacon_store_forget_sla_cache       (BeaconStore *self);
+int                   _beacon_store_current_policy_version (BeaconStore *self);
+const BeaconPolicy   *_beacon_store_lookup_policy          (BeaconStore *self,
+                                                            int          version);
+const BeaconCalendar *_beacon_store_lookup_calendar        (BeaconStore *self,
+                                                            const char  *id);
+gboolean              _beacon_store_refresh_metrics        (BeaconStore *self,
+                                                            const char  *ticket_id,
+                                                            GError     **error);
+
 G_END_DECLS

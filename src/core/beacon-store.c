@@ -120,7 +120,43 @@ static const char * const migrations[] = {
   "  BEGIN SELECT RAISE (ABORT, 'ticket events are immutable'); END;"
   "CREATE VIRTUAL TABLE ticket_search USING fts5"
   "  (number, customer, site, summary, symptoms, notes, tokenize = 'trigram');",
+  /* escalation alerts this device has raised (beacon-alerts.c): device-local,
+   * never in the oplog, so neither a restart nor a sync repeats an alert */
+  "CREATE TABLE alerts_raised ("
+  "  ticket TEXT NOT NULL, metric TEXT NOT NULL, kind TEXT NOT NULL,"
+  "  instant INTEGER NOT NULL, raised_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (ticket, metric, kind, instant)) WITHOUT ROWID;",
+  /* reports (beacon-report.c): changes to sealed reports that were kept in
+   * the oplog but not projected, and signatures found by their report */
+  "CREATE TABLE refusals ("
+  "  device TEXT NOT NULL, seq INTEGER NOT NULL, report_id TEXT NOT NULL,"
+  "  entity TEXT NOT NULL, field TEXT NOT NULL, hlc INTEGER NOT NULL, reason TEXT NOT NULL,"
+  "  PRIMARY KEY (device, seq)) WITHOUT ROWID;"
+  "CREATE INDEX refusals_report ON refusals (report_id);"
+  "CREATE INDEX registers_report_signature ON registers (json_extract (value, '$.report'))"
+  "  WHERE entity = 'report_signature';",
+  /* SLA clocks (beacon-metrics.c): what each ticket's events make of its
+   * metrics, recomputed with the ticket; `now` is compared with these */
+  "CREATE TABLE ticket_metrics ("
+  "  ticket_id TEXT NOT NULL, metric TEXT NOT NULL, instance INTEGER NOT NULL,"
+  "  rank INTEGER NOT NULL, level INTEGER, target TEXT NOT NULL,"
+  "  target_seconds INTEGER NOT NULL, calendar TEXT NOT NULL, started_at INTEGER,"
+  "  warn_at INTEGER, due_at INTEGER, stopped_at INTEGER, stop_reason TEXT,"
+  "  paused_at INTEGER, frozen_remaining INTEGER, pauses TEXT, live INTEGER NOT NULL,"
+  "  PRIMARY KEY (ticket_id, metric, instance)) WITHOUT ROWID;"
+  "CREATE INDEX ticket_metrics_live ON ticket_metrics (due_at) WHERE live = 1;",
 };
+
+/**
+ * beacon_store_schema_version:
+ *
+ * Returns: the schema version this build writes and reads up to
+ */
+int
+beacon_store_schema_version (void)
+{
+  return (int) G_N_ELEMENTS (migrations);
+}
 
 /* Which registers have a column in a projection table. Anything else
  * (a field from a newer Beacon, say) stays in the registers table only. */
@@ -1174,6 +1210,14 @@ project_register (BeaconStore         *self,
 
       if (g_str_equal (change->entity, "ticket"))
         mark_ticket_dirty (self, change->entity_id);
+      else if (g_str_equal (change->entity, "calendar") || g_str_equal (change->entity, "policy"))
+        {
+          /* Open tickets count their clocks again (beacon-metrics.c). */
+          _beacon_store_forget_sla_cache (self);
+          if (!mark_tickets_of (self, "SELECT id FROM tickets WHERE is_open = 1 AND ?1 = ?1",
+                                change->entity_id, error))
+            return FALSE;
+        }
       else if (existed && g_str_equal (change->field, "name") &&
                g_str_equal (change->entity, "customer"))
         {
@@ -1267,8 +1311,15 @@ project_change (BeaconStore         *self,
                 const BeaconChange  *change,
                 GError             **error)
 {
+  gboolean refused = FALSE;
+
   if (g_str_equal (change->entity, "event"))
     return project_event (self, change, error);
+  /* A change to a sealed report stays in the oplog only (beacon-report.c). */
+  if (!_beacon_report_project_change (self, change, &refused, error))
+    return FALSE;
+  if (refused)
+    return TRUE;
   return project_register (self, change, error);
 }
 
@@ -1373,6 +1424,11 @@ apply_change (BeaconStore         *self,
 
   /* A local change was just made by this process from valid values. */
   if (!local && !validate_change (change, error))
+    return FALSE;
+
+  /* A local edit of a sealed report fails here and writes nothing; an
+   * imported one is kept but not projected (see project_change). */
+  if (local && !_beacon_report_guard_local_change (self, change, error))
     return FALSE;
 
   stmt = _beacon_store_prepare (self,

@@ -9,8 +9,11 @@
 
 G_BEGIN_DECLS
 
-/* The newest schema this build knows; PRAGMA user_version of a current database. */
-#define BEACON_SCHEMA_VERSION 1
+/* The newest schema this build knows; PRAGMA user_version of a current
+ * database: the number of migrations in beacon-store.c. */
+#define BEACON_SCHEMA_VERSION (beacon_store_schema_version ())
+
+int           beacon_store_schema_version      (void) G_GNUC_CONST;
 
 #define BEACON_TYPE_STORE (beacon_store_get_type ())
 

@@ -200,7 +200,7 @@ _beacon_store_refresh_ticket (BeaconStore  *self,
       return FALSE;
     }
 
-  return TRUE;
+  return _beacon_store_refresh_metrics (self, ticket_id, error);
 }
 
 /* Reading ----------------------------------------------------------------- */
@@ -901,6 +901,8 @@ _beacon_store_create_ticket_id (BeaconStore              *self,
        !_beacon_store_record_string (self, "ticket", ticket_id, "symptoms", draft->symptoms, error)) ||
       !_beacon_store_record_int (self, "ticket", ticket_id, "accepted_at", accepted_at, error) ||
       !_beacon_store_record_int (self, "ticket", ticket_id, "fault_at", fault_at, error) ||
+      !_beacon_store_record_int (self, "ticket", ticket_id, "policy_version",
+                                 _beacon_store_current_policy_version (self), error) ||
       (*author && !_beacon_store_record_string (self, "ticket", ticket_id, "created_by", author, error)) ||
       !_beacon_store_record_event (self, event_id, ticket_id, BEACON_EVENT_ACCEPTED, accepted_at,
                                    beacon_store_now (self), NULL, NULL, error))

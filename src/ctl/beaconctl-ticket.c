@@ -498,10 +498,13 @@ ticket_show (BeaconctlContext *context)
   g_auto(GStrv) positional = NULL;
   g_autoptr(BeaconStore) store = NULL;
   g_autoptr(BeaconTicket) ticket = NULL;
+  g_autofree char *now_text = NULL;
   gboolean json = FALSE;
   GError *error = NULL;
+  gint64 now = 0;
   GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    { "now", 0, 0, G_OPTION_ARG_STRING, &now_text, N_("Show the SLA clocks as at this instant (ISO 8601)"), N_("TIME") },
     { NULL }
   };
   int status;
@@ -510,6 +513,9 @@ ticket_show (BeaconctlContext *context)
                             entries, 2, 2, &positional);
   if (status != 0)
     return status;
+
+  if (now_text != NULL && !beaconctl_parse_time (now_text, "--now", &now, &error))
+    return beaconctl_fail (error);
 
   store = beaconctl_open_store (context, &error);
   if (store == NULL)
@@ -522,7 +528,13 @@ ticket_show (BeaconctlContext *context)
   if (json)
     {
       g_autoptr(JsonNode) node = ticket_to_json (ticket);
+      JsonNode *metrics = beaconctl_metrics_to_json (store, ticket->id,
+                                                     now_text ? now : beacon_store_now (store),
+                                                     &error);
 
+      if (metrics == NULL)
+        return beaconctl_fail (error);
+      json_object_set_member (json_node_get_object (node), "metrics", metrics);
       beaconctl_print_json (node);
       return BEACONCTL_EXIT_OK;
     }

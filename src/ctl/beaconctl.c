@@ -25,6 +25,14 @@ static const BeaconctlCommand commands[] = {
   { "demo",     beaconctl_demo,     N_("Fill the database with demo data") },
   { "export",   beaconctl_export,   N_("Write the shared content of the database as canonical JSON") },
   { "rebuild",  beaconctl_rebuild,  N_("Rebuild every table derived from the oplog") },
+  { "report",   beaconctl_report,   N_("Fill in, sign, seal, deliver, print and verify reports") },
+  { "ledger",   beaconctl_ledger,   N_("List the fault ledger: sealed fault handling reports") },
+  { "sync",     beaconctl_sync,     N_("Sync with a shared folder or beacon-syncd; show the sync state") },
+  { "conflicts", beaconctl_conflicts, N_("List concurrent edits and the losing values kept") },
+  { "sla",      beaconctl_sla,      N_("Working-time arithmetic: due times, elapsed time, working days") },
+  { "calendar", beaconctl_calendar, N_("List, show, add, import and export working calendars") },
+  { "policy",   beaconctl_policy,   N_("Show or set the service-level policy") },
+  { "escalate", beaconctl_escalate, N_("Run the escalation engine once") },
 };
 
 static void

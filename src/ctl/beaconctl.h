@@ -35,6 +35,20 @@ int          beaconctl_search      (BeaconctlContext *context);
 int          beaconctl_demo        (BeaconctlContext *context);
 int          beaconctl_export      (BeaconctlContext *context);
 int          beaconctl_rebuild     (BeaconctlContext *context);
+int          beaconctl_report      (BeaconctlContext *context);
+int          beaconctl_ledger      (BeaconctlContext *context);
+int          beaconctl_sync        (BeaconctlContext *context);
+int          beaconctl_conflicts   (BeaconctlContext *context);
+int          beaconctl_sla         (BeaconctlContext *context);
+int          beaconctl_calendar    (BeaconctlContext *context);
+int          beaconctl_policy      (BeaconctlContext *context);
+int          beaconctl_escalate    (BeaconctlContext *context);
+
+/* beaconctl-sla.c */
+JsonNode    *beaconctl_metrics_to_json (BeaconStore  *store,
+                                        const char   *ticket_id,
+                                        gint64        now,
+                                        GError      **error);
 
 /* beaconctl-common.c */
 void         beaconctl_usage_error (const char       *format,

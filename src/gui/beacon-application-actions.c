@@ -7,6 +7,7 @@
 
 #include "beacon-application-private.h"
 #include "beacon-window.h"
+#include "reports/beacon-report-editor.h"
 
 static void
 beacon_application_actions_quit (GSimpleAction *action,
@@ -63,10 +64,55 @@ beacon_application_actions_new_ticket (GSimpleAction *action,
     }
 }
 
+static void
+beacon_application_actions_open_ticket (GSimpleAction *action,
+                                        GVariant      *parameter,
+                                        gpointer       user_data)
+{
+  _beacon_application_open_ticket (BEACON_APPLICATION (user_data), g_variant_get_string (parameter, NULL));
+}
+
+static void
+beacon_application_actions_switch_user (GSimpleAction *action,
+                                        GVariant      *parameter,
+                                        gpointer       user_data)
+{
+  _beacon_application_switch_user (BEACON_APPLICATION (user_data));
+}
+
+static void
+beacon_application_actions_open_report (GSimpleAction *action,
+                                        GVariant      *parameter,
+                                        gpointer       user_data)
+{
+  BeaconStore *store = beacon_application_get_store (BEACON_APPLICATION (user_data));
+
+  if (store != NULL)
+    beacon_report_editor_open (GTK_APPLICATION (user_data), store, g_variant_get_string (parameter, NULL));
+}
+
+static void
+beacon_application_actions_new_report (GSimpleAction *action,
+                                       GVariant      *parameter,
+                                       gpointer       user_data)
+{
+  BeaconStore *store = beacon_application_get_store (BEACON_APPLICATION (user_data));
+
+  if (store != NULL)
+    beacon_report_editor_new_report (GTK_APPLICATION (user_data), store,
+                                     g_variant_get_string (parameter, NULL));
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", beacon_application_actions_quit },
   { "about", beacon_application_actions_about },
   { "new-ticket", beacon_application_actions_new_ticket },
+  /* Notifications open a ticket through this, also when the app was in the background. */
+  { "open-ticket", beacon_application_actions_open_ticket, "s" },
+  { "switch-user", beacon_application_actions_switch_user },
+  /* A report id; and "TICKET:TEMPLATE" to start a prefilled report of a ticket. */
+  { "open-report", beacon_application_actions_open_report, "s" },
+  { "new-report", beacon_application_actions_new_report, "s" },
 };
 
 void

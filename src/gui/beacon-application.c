@@ -7,16 +7,24 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include "beacon-alert-monitor.h"
 #include "beacon-application.h"
 #include "beacon-application-private.h"
+#include "beacon-archive.h"
+#include "beacon-notifier.h"
 #include "beacon-time.h"
+#include "beacon-user-dialog.h"
 #include "beacon-window.h"
 
 struct _BeaconApplication
 {
-  AdwApplication  parent_instance;
+  AdwApplication      parent_instance;
 
-  BeaconStore    *store;
+  BeaconStore        *store;
+  BeaconAlertMonitor *monitor;
+  BeaconNotifier     *notifier;
+  BeaconUser         *user;
+  GSettings          *settings;
 };
 
 G_DEFINE_FINAL_TYPE (BeaconApplication, beacon_application, ADW_TYPE_APPLICATION)
@@ -110,6 +118,122 @@ show_store_error (BeaconApplication *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static BeaconWindow *
+find_board (BeaconApplication *self)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (BEACON_IS_WINDOW (l->data))
+      return l->data;
+
+  return NULL;
+}
+
+static GSettings *
+dup_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, APP_ID, TRUE) : NULL;
+
+  return schema ? g_settings_new (APP_ID) : NULL;
+}
+
+/* A desktop notification for each alert, with “Open ticket”, and on the board
+ * a toast and a highlighted card. */
+static void
+on_monitor_alerts_cb (BeaconAlertMonitor *monitor,
+                      GPtrArray          *alerts,
+                      BeaconApplication  *self)
+{
+  gint64 now = beacon_store_now (self->store);
+  BeaconWindow *window = find_board (self);
+
+  for (guint i = 0; i < alerts->len; i++)
+    beacon_notifier_show_alert (self->notifier, g_ptr_array_index (alerts, i), now);
+
+  if (window != NULL)
+    beacon_window_show_alerts (window, alerts);
+}
+
+static void
+set_user (BeaconApplication *self,
+          BeaconUser        *user)
+{
+  BeaconWindow *window = find_board (self);
+  g_autofree char *label = NULL;
+
+  g_clear_pointer (&self->user, beacon_user_free);
+  self->user = user;
+
+  if (user != NULL)
+    {
+      /* Translators: the current user in the header bar: name and role */
+      label = g_strdup_printf (_("%s · %s"), user->name, beacon_role_get_label (user->role));
+      beacon_store_set_author (self->store, user->id);
+      if (self->settings != NULL)
+        g_settings_set_string (self->settings, "current-user", user->id);
+    }
+
+  beacon_alert_monitor_set_user (self->monitor, user ? user->id : NULL,
+                                 user ? user->role : BEACON_ROLE_OPERATOR);
+  if (window != NULL)
+    {
+      beacon_window_set_user_label (window, label);
+      beacon_board_model_set_user (beacon_window_get_board (window), user ? user->id : NULL);
+    }
+}
+
+static void
+on_user_chosen_cb (BeaconUserDialog  *dialog,
+                   const char        *user_id,
+                   BeaconApplication *self)
+{
+  set_user (self, beacon_store_find_user (self->store, user_id, NULL));
+}
+
+static void
+ask_user (BeaconApplication *self)
+{
+  BeaconUserDialog *dialog = beacon_user_dialog_new (GTK_WINDOW (find_board (self)), self->store);
+
+  g_signal_connect_object (dialog, "user-chosen", G_CALLBACK (on_user_chosen_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* BEACON_USER names the user without asking (creating an operator of that
+ * name if the store has none); else the last one on this device; else ask. */
+static void
+choose_user (BeaconApplication *self)
+{
+  const char *name = g_getenv ("BEACON_USER");
+  BeaconUser *user = NULL;
+
+  if (name != NULL && *name != '\0')
+    {
+      user = beacon_store_find_user (self->store, name, NULL);
+      if (user == NULL)
+        {
+          g_autofree char *id = beacon_store_add_user (self->store, name, BEACON_ROLE_OPERATOR, NULL, NULL);
+
+          user = id ? beacon_store_find_user (self->store, id, NULL) : NULL;
+        }
+    }
+  else if (self->settings != NULL)
+    {
+      g_autofree char *id = g_settings_get_string (self->settings, "current-user");
+
+      if (*id != '\0')
+        user = beacon_store_find_user (self->store, id, NULL);
+    }
+
+  if (user != NULL || (name != NULL && *name != '\0'))
+    set_user (self, user);
+  else
+    {
+      set_user (self, NULL);
+      ask_user (self);
+    }
+}
+
 static void
 beacon_application_activate (GApplication *application)
 {
@@ -134,8 +258,20 @@ beacon_application_activate (GApplication *application)
       return;
     }
 
+  if (self->monitor == NULL)
+    {
+      self->settings = dup_settings ();
+      self->notifier = beacon_notifier_new (G_APPLICATION (self));
+      self->monitor = beacon_alert_monitor_new (self->store);
+      g_signal_connect_object (self->monitor, "alerts", G_CALLBACK (on_monitor_alerts_cb), self, 0);
+    }
+
   window = GTK_WINDOW (beacon_window_new (self, self->store));
+  /* The first escalation check waits for the board: people see tickets first. */
+  g_signal_connect_object (window, "board-loaded", G_CALLBACK (beacon_alert_monitor_start),
+                           self->monitor, G_CONNECT_SWAPPED);
   gtk_window_present (window);
+  choose_user (self);
 }
 
 static void
@@ -154,6 +290,10 @@ beacon_application_dispose (GObject *object)
 {
   BeaconApplication *self = (BeaconApplication *)object;
 
+  g_clear_object (&self->monitor);
+  g_clear_object (&self->notifier);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->user, beacon_user_free);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (beacon_application_parent_class)->dispose (object);
@@ -204,6 +344,60 @@ beacon_application_get_store (BeaconApplication *self)
   g_return_val_if_fail (BEACON_IS_APPLICATION (self), NULL);
 
   return self->store;
+}
+
+/**
+ * beacon_application_get_user:
+ *
+ * Returns: (transfer none) (nullable): who works at this workstation
+ */
+const BeaconUser *
+beacon_application_get_user (BeaconApplication *self)
+{
+  g_return_val_if_fail (BEACON_IS_APPLICATION (self), NULL);
+
+  return self->user;
+}
+
+/**
+ * beacon_application_get_alert_monitor:
+ *
+ * Returns: (transfer none) (nullable): the escalation check, once the store is open
+ */
+BeaconNotifier *
+beacon_application_get_notifier (BeaconApplication *self)
+{
+  g_return_val_if_fail (BEACON_IS_APPLICATION (self), NULL);
+
+  return self->notifier;
+}
+
+BeaconAlertMonitor *
+beacon_application_get_alert_monitor (BeaconApplication *self)
+{
+  g_return_val_if_fail (BEACON_IS_APPLICATION (self), NULL);
+
+  return self->monitor;
+}
+
+void
+_beacon_application_switch_user (BeaconApplication *self)
+{
+  if (self->store != NULL)
+    ask_user (self);
+}
+
+void
+_beacon_application_open_ticket (BeaconApplication *self,
+                                 const char        *ticket_id)
+{
+  BeaconWindow *window = find_board (self);
+
+  if (window == NULL)
+    return;
+
+  gtk_window_present (GTK_WINDOW (window));
+  beacon_window_open_ticket (window, ticket_id);
 }
 
 /* A build tree is recognised by the running program living under it; there

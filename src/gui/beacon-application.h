@@ -3,6 +3,9 @@
 
 #include <adwaita.h>
 
+#include "beacon-alert-monitor.h"
+#include "beacon-archive.h"
+#include "beacon-notifier.h"
 #include "beacon-store.h"
 
 G_BEGIN_DECLS
@@ -13,6 +16,9 @@ G_DECLARE_FINAL_TYPE (BeaconApplication, beacon_application, BEACON, APPLICATION
 
 BeaconApplication *beacon_application_new       (void);
 BeaconStore       *beacon_application_get_store (BeaconApplication *self);
+const BeaconUser  *beacon_application_get_user  (BeaconApplication *self);
+BeaconAlertMonitor *beacon_application_get_alert_monitor (BeaconApplication *self);
+BeaconNotifier    *beacon_application_get_notifier (BeaconApplication *self);
 
 void               beacon_application_init_i18n (void);
 

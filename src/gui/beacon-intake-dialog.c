@@ -8,6 +8,7 @@
 #include "beacon-archive.h"
 #include "beacon-intake-dialog.h"
 #include "beacon-ticket.h"
+#include "beacon-time.h"
 
 /* The form an operator fills while the customer is still on the line: who
  * calls, from which site, what kind of request, how grave, and what they see.
@@ -37,6 +38,18 @@ struct _BeaconIntakeDialog
   GtkStringList      *customer_matches;
   AdwComboRow        *site_row;
   GtkStringList      *site_names;
+  AdwComboRow        *contact_row;
+  GtkStringList      *contact_names;
+  AdwComboRow        *system_row;
+  GtkStringList      *system_names;
+  AdwEntryRow        *fault_time_row;
+  GtkLabel           *fault_time_error_label;
+  AdwExpanderRow     *checklist_row;
+  GtkCheckButton     *checks[11];
+  GPtrArray          *contact_ids;      /* as in contact_names, [0] = none */
+  GPtrArray          *system_ids;       /* as in system_names, [0] = none */
+  guint               level_chosen : 1; /* the operator overrode the suggestion */
+  guint               suggesting : 1;
   AdwComboRow        *channel_row;
   AdwComboRow        *kind_row;
   GtkStringList      *kind_names;
@@ -62,6 +75,25 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
+
+/* The service plan's characteristics per level (DESIGN.md 2.1). */
+static const struct
+{
+  int         level;
+  const char *text;
+} characteristics[] = {
+  { 1, N_("Data corrupted") },
+  { 1, N_("System hung") },
+  { 1, N_("Critical business down for more than 30 minutes") },
+  { 1, N_("Still down after a restart") },
+  { 2, N_("Measurement, diagnosis or alarm capability reduced") },
+  { 2, N_("Interruptions totalling more than 1 hour in 24 hours") },
+  { 3, N_("Partial degradation without a workaround") },
+  { 4, N_("Log full") },
+  { 4, N_("Backup abnormal") },
+  { 4, N_("Disk space running out") },
+  { 4, N_("A question about use or configuration") },
+};
 
 /* In the order of the “Received via” list in the template. */
 static const char * const channels[] = { "phone", "email", "fax", "alarm" };
@@ -145,6 +177,134 @@ show_customer_popover (BeaconIntakeDialog *self,
 }
 
 static void
+fill_people_and_systems (BeaconIntakeDialog *self,
+                         const char         *site_id)
+{
+  BeaconCustomer *customer = self->chosen_customer;
+  g_autoptr(GPtrArray) contacts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) systems = g_ptr_array_new_with_free_func (g_free);
+  guint n_old;
+
+  g_ptr_array_set_size (self->contact_ids, 0);
+  g_ptr_array_set_size (self->system_ids, 0);
+  g_ptr_array_add (self->contact_ids, NULL);
+  g_ptr_array_add (self->system_ids, NULL);
+  g_ptr_array_add (contacts, g_strdup (_("Not recorded")));
+  g_ptr_array_add (systems, g_strdup (_("Not recorded")));
+
+  /* The site's own, and the customer's that belong to no site. */
+  for (guint i = 0; customer != NULL && customer->contacts != NULL && i < customer->contacts->len; i++)
+    {
+      BeaconContact *contact = g_ptr_array_index (customer->contacts, i);
+
+      if (contact->site_id != NULL && *contact->site_id && g_strcmp0 (contact->site_id, site_id) != 0)
+        continue;
+      g_ptr_array_add (self->contact_ids, contact->id);
+      g_ptr_array_add (contacts, contact->phone && *contact->phone
+                                   ? g_strdup_printf ("%s · %s", contact->name, contact->phone)
+                                   : g_strdup (contact->name));
+    }
+  for (guint i = 0; customer != NULL && customer->systems != NULL && i < customer->systems->len; i++)
+    {
+      BeaconSystem *system = g_ptr_array_index (customer->systems, i);
+
+      if (system->site_id != NULL && *system->site_id && g_strcmp0 (system->site_id, site_id) != 0)
+        continue;
+      g_ptr_array_add (self->system_ids, system->id);
+      g_ptr_array_add (systems, system->model && *system->model
+                                  ? g_strdup_printf ("%s (%s)", system->name, system->model)
+                                  : g_strdup (system->name));
+    }
+  g_ptr_array_add (contacts, NULL);
+  g_ptr_array_add (systems, NULL);
+
+  n_old = g_list_model_get_n_items (G_LIST_MODEL (self->contact_names));
+  gtk_string_list_splice (self->contact_names, 0, n_old, (const char * const *) contacts->pdata);
+  n_old = g_list_model_get_n_items (G_LIST_MODEL (self->system_names));
+  gtk_string_list_splice (self->system_names, 0, n_old, (const char * const *) systems->pdata);
+
+  /* One on record is most likely the one calling. */
+  adw_combo_row_set_selected (self->contact_row, self->contact_ids->len == 2 ? 1 : 0);
+  adw_combo_row_set_selected (self->system_row, self->system_ids->len == 2 ? 1 : 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->contact_row), self->contact_ids->len > 1);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->system_row), self->system_ids->len > 1);
+}
+
+static const char *get_chosen_site_id (BeaconIntakeDialog *self);
+
+static void
+on_site_selected_cb (BeaconIntakeDialog *self)
+{
+  fill_people_and_systems (self, self->chosen_customer ? get_chosen_site_id (self) : NULL);
+}
+
+/* The most serious level ticked wins; nothing ticked suggests nothing. */
+static void
+on_check_toggled_cb (BeaconIntakeDialog *self)
+{
+  int suggested = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (characteristics); i++)
+    if (gtk_check_button_get_active (self->checks[i]) &&
+        (suggested == 0 || characteristics[i].level < suggested))
+      suggested = characteristics[i].level;
+
+  if (suggested == 0)
+    {
+      adw_expander_row_set_subtitle (self->checklist_row,
+                                     _("Tick what the caller reports; the level follows unless you choose it"));
+      return;
+    }
+
+  {
+    /* Translators: under the grading checklist, e.g. “Suggests Level 1 (critical)” */
+    g_autofree char *subtitle = g_strdup_printf (_("Suggests %s"), beacon_level_get_label (suggested));
+
+    adw_expander_row_set_subtitle (self->checklist_row, subtitle);
+  }
+
+  if (!self->level_chosen)
+    {
+      self->suggesting = TRUE;
+      adw_combo_row_set_selected (self->level_row, suggested - BEACON_LEVEL_MIN);
+      self->suggesting = FALSE;
+    }
+}
+
+static void
+on_level_selected_cb (BeaconIntakeDialog *self)
+{
+  if (!self->suggesting)
+    self->level_chosen = TRUE;
+}
+
+static void
+fill_checklist (BeaconIntakeDialog *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (characteristics); i++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *check = gtk_check_button_new ();
+      g_autofree char *subtitle = NULL;
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(characteristics[i].text));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), beacon_level_get_label (characteristics[i].level));
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+      gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
+      g_signal_connect_swapped (check, "toggled", G_CALLBACK (on_check_toggled_cb), self);
+      adw_expander_row_add_row (self->checklist_row, row);
+      self->checks[i] = GTK_CHECK_BUTTON (check);
+    }
+}
+
+static void
+on_fault_time_row_changed_cb (BeaconIntakeDialog *self)
+{
+  set_field_error (GTK_WIDGET (self->fault_time_row), self->fault_time_error_label, FALSE);
+}
+
+static void
 fill_sites (BeaconIntakeDialog *self)
 {
   GPtrArray *sites = self->chosen_customer ? self->chosen_customer->sites : NULL;
@@ -170,6 +330,7 @@ fill_sites (BeaconIntakeDialog *self)
   gtk_string_list_splice (self->site_names, 0, n_old, (const char * const *)names->pdata);
   adw_combo_row_set_selected (self->site_row, 0);
   gtk_widget_set_sensitive (GTK_WIDGET (self->site_row), has_sites);
+  fill_people_and_systems (self, has_sites ? get_chosen_site_id (self) : NULL);
 }
 
 static void
@@ -417,6 +578,18 @@ beacon_intake_dialog_create (GtkWidget  *widget,
         first_invalid = GTK_WIDGET (self->summary_row);
     }
 
+  {
+    g_autofree char *fault_text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->fault_time_row))));
+    g_autoptr(GTimeZone) local = g_time_zone_new_local ();
+
+    if (*fault_text != '\0' && !beacon_time_parse (fault_text, local, &draft.fault_at, NULL))
+      {
+        set_field_error (GTK_WIDGET (self->fault_time_row), self->fault_time_error_label, TRUE);
+        if (first_invalid == NULL)
+          first_invalid = GTK_WIDGET (self->fault_time_row);
+      }
+  }
+
   if (first_invalid != NULL)
     {
       gtk_widget_grab_focus (first_invalid);
@@ -435,6 +608,13 @@ beacon_intake_dialog_create (GtkWidget  *widget,
                                                   : DEFAULT_LEVEL;
   draft.customer_id = self->chosen_customer->id;
   draft.site_id = get_chosen_site_id (self);
+  {
+    guint contact = adw_combo_row_get_selected (self->contact_row);
+    guint system = adw_combo_row_get_selected (self->system_row);
+
+    draft.contact_id = contact < self->contact_ids->len ? g_ptr_array_index (self->contact_ids, contact) : NULL;
+    draft.system_id = system < self->system_ids->len ? g_ptr_array_index (self->system_ids, system) : NULL;
+  }
   draft.channel = channel_position < G_N_ELEMENTS (channels) ? channels[channel_position]
                                                             : channels[0];
   draft.summary = summary;
@@ -529,6 +709,8 @@ beacon_intake_dialog_finalize (GObject *object)
   g_clear_pointer (&self->matches, g_ptr_array_unref);
   g_clear_pointer (&self->customers, g_ptr_array_unref);
   g_clear_pointer (&self->kinds, g_array_unref);
+  g_clear_pointer (&self->contact_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->system_ids, g_ptr_array_unref);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (beacon_intake_dialog_parent_class)->finalize (object);
@@ -617,6 +799,14 @@ beacon_intake_dialog_class_init (BeaconIntakeDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, site_row);
   gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, site_names);
   gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, channel_row);
+  gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, contact_row);
+  gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, contact_names);
+  gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, system_row);
+  gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, system_names);
+  gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, fault_time_row);
+  gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, fault_time_error_label);
+  gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, checklist_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_fault_time_row_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, kind_row);
   gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, kind_names);
   gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, level_row);
@@ -650,6 +840,8 @@ beacon_intake_dialog_init (BeaconIntakeDialog *self)
   self->customers = g_ptr_array_new_with_free_func ((GDestroyNotify)beacon_customer_free);
   self->matches = g_ptr_array_new ();
   self->kinds = g_array_new (FALSE, FALSE, sizeof (BeaconTicketKind));
+  self->contact_ids = g_ptr_array_new ();
+  self->system_ids = g_ptr_array_new ();
 
   gtk_widget_set_parent (GTK_WIDGET (self->customer_popover), GTK_WIDGET (self->customer_row));
 
@@ -660,7 +852,10 @@ beacon_intake_dialog_init (BeaconIntakeDialog *self)
   gtk_widget_add_controller (GTK_WIDGET (self->customer_row), controller);
 
   fill_choices (self);
+  fill_checklist (self);
   fill_sites (self);
+  g_signal_connect_swapped (self->site_row, "notify::selected", G_CALLBACK (on_site_selected_cb), self);
+  g_signal_connect_swapped (self->level_row, "notify::selected", G_CALLBACK (on_level_selected_cb), self);
 
   gtk_widget_grab_focus (GTK_WIDGET (self->customer_row));
   g_signal_connect (self, "notify::focus-widget", G_CALLBACK (on_focus_widget_changed_cb), NULL);

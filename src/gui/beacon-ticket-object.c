@@ -7,9 +7,10 @@
 
 #include "beacon-ticket-object.h"
 
-/* A BeaconTicket as an item of a GListModel. The ticket is a snapshot: when the
- * store changes, the window reloads the list and builds new objects, so the
- * properties are read-only and never notify. */
+/* A BeaconTicket as an item of a GListModel. When the store changes, the board
+ * updates the objects it already shows in place (beacon_ticket_object_update)
+ * and they emit ::changed, so a card on screen redraws without the list
+ * losing its selection or scroll position. */
 
 struct _BeaconTicketObject
 {
@@ -18,6 +19,10 @@ struct _BeaconTicketObject
   BeaconTicket *ticket;
   char         *customer_site;
   char         *accepted_label;
+  char         *assignees_label;
+  BeaconSlaMetric  sla;
+  gboolean         has_sla;
+  gboolean         highlighted;
 };
 
 G_DEFINE_FINAL_TYPE (BeaconTicketObject, beacon_ticket_object, G_TYPE_OBJECT)
@@ -38,6 +43,13 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static char *
 format_customer_site (const BeaconTicket *ticket)
@@ -76,6 +88,7 @@ beacon_ticket_object_finalize (GObject *object)
   g_clear_pointer (&self->ticket, beacon_ticket_free);
   g_clear_pointer (&self->customer_site, g_free);
   g_clear_pointer (&self->accepted_label, g_free);
+  g_clear_pointer (&self->assignees_label, g_free);
 
   G_OBJECT_CLASS (beacon_ticket_object_parent_class)->finalize (object);
 }
@@ -177,6 +190,17 @@ beacon_ticket_object_class_init (BeaconTicketObjectClass *klass)
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * BeaconTicketObject::changed:
+   *
+   * The ticket, its SLA state or its highlight changed.
+   */
+  signals[CHANGED] = g_signal_new ("changed",
+                                   G_TYPE_FROM_CLASS (klass),
+                                   G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL,
+                                   G_TYPE_NONE, 0);
 }
 
 static void
@@ -201,6 +225,7 @@ beacon_ticket_object_new (BeaconTicket *ticket)
   self->ticket = ticket;
   self->customer_site = format_customer_site (ticket);
   self->accepted_label = format_accepted (ticket->accepted_at);
+  self->assignees_label = g_strjoinv (", ", ticket->assignees ? ticket->assignees : (char *[]) { NULL });
 
   return self;
 }
@@ -291,4 +316,161 @@ beacon_ticket_object_get_accepted_label (BeaconTicketObject *self)
   g_return_val_if_fail (BEACON_IS_TICKET_OBJECT (self), NULL);
 
   return self->accepted_label;
+}
+
+const char *
+beacon_ticket_object_get_assignees_label (BeaconTicketObject *self)
+{
+  g_return_val_if_fail (BEACON_IS_TICKET_OBJECT (self), NULL);
+
+  return self->assignees_label;
+}
+
+BeaconStage
+beacon_ticket_object_get_stage (BeaconTicketObject *self)
+{
+  g_return_val_if_fail (BEACON_IS_TICKET_OBJECT (self), BEACON_STAGE_NEW);
+
+  return self->ticket->stage;
+}
+
+static gboolean
+store_sla (BeaconTicketObject    *self,
+           const BeaconSlaMetric *sla)
+{
+  gboolean has_sla = sla != NULL;
+  gboolean changed = has_sla != self->has_sla ||
+                     (has_sla && (sla->metric != self->sla.metric || sla->status != self->sla.status ||
+                                  sla->due_at != self->sla.due_at ||
+                                  sla->remaining != self->sla.remaining));
+
+  self->has_sla = has_sla;
+  if (has_sla)
+    self->sla = *sla;
+  else
+    memset (&self->sla, 0, sizeof self->sla);
+
+  return changed;
+}
+
+/**
+ * beacon_ticket_object_set_sla:
+ * @sla: (nullable): the ticket's most urgent metric, from the SLA engine
+ *
+ * Emits ::changed if it differs from what the object had.
+ */
+void
+beacon_ticket_object_set_sla (BeaconTicketObject    *self,
+                              const BeaconSlaMetric *sla)
+{
+  g_return_if_fail (BEACON_IS_TICKET_OBJECT (self));
+
+  if (store_sla (self, sla))
+    g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static gboolean
+tickets_differ (const BeaconTicket *a,
+                const BeaconTicket *b)
+{
+  return a->updated_at != b->updated_at || a->level != b->level || a->stage != b->stage ||
+         g_strcmp0 (a->summary, b->summary) != 0 || g_strcmp0 (a->customer, b->customer) != 0 ||
+         g_strcmp0 (a->site, b->site) != 0 ||
+         !g_strv_equal ((const char * const *) a->assignee_ids, (const char * const *) b->assignee_ids);
+}
+
+/**
+ * beacon_ticket_object_update:
+ * @ticket: (transfer full): the same ticket as the store has it now
+ * @sla: (nullable): its most urgent metric
+ *
+ * Returns: whether anything the board shows changed (then ::changed was emitted)
+ */
+gboolean
+beacon_ticket_object_update (BeaconTicketObject     *self,
+                             BeaconTicket           *ticket,
+                             const BeaconSlaMetric  *sla)
+{
+  gboolean changed;
+
+  g_return_val_if_fail (BEACON_IS_TICKET_OBJECT (self), FALSE);
+  g_return_val_if_fail (ticket != NULL, FALSE);
+  g_return_val_if_fail (g_strcmp0 (ticket->id, self->ticket->id) == 0, FALSE);
+
+  changed = tickets_differ (self->ticket, ticket);
+  if (changed)
+    {
+      g_clear_pointer (&self->ticket, beacon_ticket_free);
+      self->ticket = ticket;
+      g_free (self->customer_site);
+      self->customer_site = format_customer_site (ticket);
+      g_free (self->assignees_label);
+      self->assignees_label = g_strjoinv (", ", ticket->assignees ? ticket->assignees : (char *[]) { NULL });
+    }
+  else
+    beacon_ticket_free (ticket);
+
+  changed = store_sla (self, sla) || changed;
+
+  if (changed)
+    g_signal_emit (self, signals[CHANGED], 0);
+
+  return changed;
+}
+
+/**
+ * beacon_ticket_object_get_sla:
+ *
+ * Returns: (nullable): the ticket's most urgent metric, as last computed
+ */
+const BeaconSlaMetric *
+beacon_ticket_object_get_sla (BeaconTicketObject *self)
+{
+  g_return_val_if_fail (BEACON_IS_TICKET_OBJECT (self), NULL);
+
+  return self->has_sla ? &self->sla : NULL;
+}
+
+/**
+ * beacon_ticket_object_get_urgency:
+ *
+ * Returns: the board's sort key: the due time of the most urgent running
+ *   metric (breached ones are the earliest), or %G_MAXINT64 if none runs
+ */
+gint64
+beacon_ticket_object_get_urgency (BeaconTicketObject *self)
+{
+  g_return_val_if_fail (BEACON_IS_TICKET_OBJECT (self), G_MAXINT64);
+
+  if (self->has_sla && beacon_sla_status_is_running (self->sla.status))
+    return self->sla.due_at;
+
+  return G_MAXINT64;
+}
+
+gboolean
+beacon_ticket_object_get_highlighted (BeaconTicketObject *self)
+{
+  g_return_val_if_fail (BEACON_IS_TICKET_OBJECT (self), FALSE);
+
+  return self->highlighted;
+}
+
+/**
+ * beacon_ticket_object_set_highlighted:
+ *
+ * Marks the ticket as the subject of a recent alert, for its card to stand out.
+ */
+void
+beacon_ticket_object_set_highlighted (BeaconTicketObject *self,
+                                      gboolean            highlighted)
+{
+  g_return_if_fail (BEACON_IS_TICKET_OBJECT (self));
+
+  highlighted = !!highlighted;
+  if (self->highlighted == highlighted)
+    return;
+
+  self->highlighted = highlighted;
+  g_signal_emit (self, signals[CHANGED], 0);
 }

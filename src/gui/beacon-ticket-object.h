@@ -3,6 +3,7 @@
 
 #include <glib-object.h>
 
+#include "beacon-sla.h"
 #include "beacon-ticket.h"
 
 G_BEGIN_DECLS
@@ -23,5 +24,18 @@ const char         *beacon_ticket_object_get_summary       (BeaconTicketObject *
 const char         *beacon_ticket_object_get_stage_label   (BeaconTicketObject *self);
 gint64              beacon_ticket_object_get_accepted_at   (BeaconTicketObject *self);
 const char         *beacon_ticket_object_get_accepted_label (BeaconTicketObject *self);
+const char         *beacon_ticket_object_get_assignees_label (BeaconTicketObject *self);
+BeaconStage         beacon_ticket_object_get_stage         (BeaconTicketObject *self);
+
+gboolean            beacon_ticket_object_update            (BeaconTicketObject     *self,
+                                                            BeaconTicket           *ticket,
+                                                            const BeaconSlaMetric  *sla);
+void                beacon_ticket_object_set_sla           (BeaconTicketObject     *self,
+                                                            const BeaconSlaMetric  *sla);
+const BeaconSlaMetric *beacon_ticket_object_get_sla        (BeaconTicketObject     *self);
+gint64              beacon_ticket_object_get_urgency       (BeaconTicketObject     *self);
+gboolean            beacon_ticket_object_get_highlighted   (BeaconTicketObject     *self);
+void                beacon_ticket_object_set_highlighted   (BeaconTicketObject     *self,
+                                                            gboolean                highlighted);
 
 G_END_DECLS

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "beacon-test"
+
+#include "config.h"
+
+#include "beacon-alerts.h"
+#include "beacon-store.h"
+#include "beacon-test-util.h"
+
+/* Escalation alerts, headless: who hears which alert, and that each one is
+ * raised once on a device, also after the store is reopened. */
+
+/* 2026-11-27T09:00:00+08:00 */
+#define T0 ((gint64) 1795741200)
+
+static BeaconStore *
+open_store (const char *path,
+            gint64      now)
+{
+  g_autoptr(BeaconClock) clock = beacon_clock_new_fixed (now * G_USEC_PER_SEC);
+  g_autoptr(GError) error = NULL;
+  BeaconStore *store = beacon_store_open (path, clock, &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+static BeaconAlert *
+make_alert (const char      *ticket_id,
+            int              level,
+            BeaconAlertKind  kind,
+            gint64           instant,
+            const char      *assignee)
+{
+  BeaconAlert *alert = beacon_alert_new (ticket_id, "FS-20261127-A3-0001", "phone_response",
+                                         "Phone response", kind, instant);
+  const char *assignees[] = { assignee, NULL };
+
+  alert->level = level;
+  alert->due_at = instant;
+  alert->assignee_ids = assignee ? g_strdupv ((char **) assignees) : NULL;
+
+  return alert;
+}
+
+static void
+test_alerts_raised_once (void)
+{
+  g_autofree char *dir = beacon_test_make_dir ();
+  g_autofree char *path = g_build_filename (dir, "alerts.db", NULL);
+  g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) beacon_alert_free);
+  g_autoptr(GPtrArray) due = NULL;
+  g_autoptr(GError) error = NULL;
+  BeaconStore *store;
+
+  store = open_store (path, T0);
+  g_ptr_array_add (candidates, make_alert ("t1", 2, BEACON_ALERT_WARNING, T0 - 60, NULL));
+  g_ptr_array_add (candidates, make_alert ("t1", 2, BEACON_ALERT_BREACH, T0 + 300, NULL));
+
+  /* The breach lies in the future: only the warning is due. */
+  due = beacon_store_take_due_alerts (store, candidates, "u-sup", BEACON_ROLE_SUPERVISOR, T0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (due->len, ==, 1);
+  g_assert_cmpint (((BeaconAlert *) g_ptr_array_index (due, 0))->kind, ==, BEACON_ALERT_WARNING);
+  g_assert_true (beacon_store_alert_was_raised (store, g_ptr_array_index (candidates, 0), &error));
+  g_assert_false (beacon_store_alert_was_raised (store, g_ptr_array_index (candidates, 1), &error));
+  g_clear_pointer (&due, g_ptr_array_unref);
+
+  /* Asking again at the same time raises nothing. */
+  due = beacon_store_take_due_alerts (store, candidates, "u-sup", BEACON_ROLE_SUPERVISOR, T0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (due->len, ==, 0);
+  g_clear_pointer (&due, g_ptr_array_unref);
+  g_clear_object (&store);
+
+  /* A restart later: the warning stays quiet, the breach is now due, once. */
+  store = open_store (path, T0 + 600);
+  due = beacon_store_take_due_alerts (store, candidates, "u-sup", BEACON_ROLE_SUPERVISOR,
+                                      T0 + 600, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (due->len, ==, 1);
+  g_assert_cmpint (((BeaconAlert *) g_ptr_array_index (due, 0))->kind, ==, BEACON_ALERT_BREACH);
+  g_clear_pointer (&due, g_ptr_array_unref);
+
+  due = beacon_store_take_due_alerts (store, candidates, "u-sup", BEACON_ROLE_SUPERVISOR,
+                                      T0 + 900, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (due->len, ==, 0);
+  g_clear_pointer (&due, g_ptr_array_unref);
+
+  /* A new clock after escalation has a new due instant: a new alert. */
+  g_ptr_array_add (candidates, make_alert ("t1", 1, BEACON_ALERT_BREACH, T0 + 800, NULL));
+  due = beacon_store_take_due_alerts (store, candidates, "u-sup", BEACON_ROLE_SUPERVISOR,
+                                      T0 + 900, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (due->len, ==, 1);
+  g_clear_object (&store);
+}
+
+static void
+test_alerts_follow_role (void)
+{
+  g_autoptr(BeaconAlert) mine = make_alert ("t1", 2, BEACON_ALERT_BREACH, T0, "u-eng");
+  g_autoptr(BeaconAlert) theirs = make_alert ("t2", 2, BEACON_ALERT_BREACH, T0, "u-other");
+  g_autoptr(BeaconAlert) level1 = make_alert ("t3", 1, BEACON_ALERT_BREACH, T0, "u-other");
+  g_autoptr(BeaconAlert) untaken = make_alert ("t4", 3, BEACON_ALERT_WARNING, T0, NULL);
+
+  /* Engineers: their own tickets only. */
+  g_assert_true (beacon_alert_concerns_user (mine, "u-eng", BEACON_ROLE_ENGINEER));
+  g_assert_false (beacon_alert_concerns_user (theirs, "u-eng", BEACON_ROLE_ENGINEER));
+  g_assert_false (beacon_alert_concerns_user (level1, "u-eng", BEACON_ROLE_ENGINEER));
+  g_assert_false (beacon_alert_concerns_user (untaken, "u-eng", BEACON_ROLE_ENGINEER));
+
+  /* Supervisors: everything, level 1 included. */
+  g_assert_true (beacon_alert_concerns_user (mine, "u-sup", BEACON_ROLE_SUPERVISOR));
+  g_assert_true (beacon_alert_concerns_user (theirs, "u-sup", BEACON_ROLE_SUPERVISOR));
+  g_assert_true (beacon_alert_concerns_user (level1, "u-sup", BEACON_ROLE_SUPERVISOR));
+  g_assert_true (beacon_alert_concerns_user (level1, "u-adm", BEACON_ROLE_ADMIN));
+
+  /* The desk: tickets nobody has taken yet, and their own. */
+  g_assert_true (beacon_alert_concerns_user (untaken, "u-op", BEACON_ROLE_OPERATOR));
+  g_assert_false (beacon_alert_concerns_user (theirs, "u-op", BEACON_ROLE_OPERATOR));
+}
+
+static void
+test_alerts_taken_per_role (void)
+{
+  g_autofree char *dir = beacon_test_make_dir ();
+  g_autofree char *path = g_build_filename (dir, "roles.db", NULL);
+  g_autoptr(BeaconStore) store = open_store (path, T0);
+  g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) beacon_alert_free);
+  g_autoptr(GPtrArray) due = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (candidates, make_alert ("t1", 2, BEACON_ALERT_BREACH, T0, "u-eng"));
+  g_ptr_array_add (candidates, make_alert ("t2", 1, BEACON_ALERT_BREACH, T0, "u-other"));
+
+  due = beacon_store_take_due_alerts (store, candidates, "u-eng", BEACON_ROLE_ENGINEER, T0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (due->len, ==, 1);
+  g_assert_cmpstr (((BeaconAlert *) g_ptr_array_index (due, 0))->ticket_id, ==, "t1");
+  /* What the engineer was not shown is not marked as raised. */
+  g_assert_false (beacon_store_alert_was_raised (store, g_ptr_array_index (candidates, 1), &error));
+  g_assert_no_error (error);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/alerts/raised-once", test_alerts_raised_once);
+  g_test_add_func ("/alerts/follow-role", test_alerts_follow_role);
+  g_test_add_func ("/alerts/taken-per-role", test_alerts_taken_per_role);
+
+  return g_test_run ();
+}
