@@ -640,9 +640,11 @@ test_overdue_card_and_notification (void)
   g_assert_true (beacon_ticket_object_get_highlighted (ticket) ||
                  spin_until ((Condition) beacon_ticket_object_get_highlighted, ticket, WAIT_MS));
 
-  /* And the desktop was told, with a way back to the ticket. */
+  /* And the desktop was told about that clock (at level 1 the 15-minute first
+   * reaction is due before the phone response), with a way back to the ticket. */
+  g_assert_cmpstr (beacon_ticket_object_get_sla (ticket)->metric, ==, "first-reaction");
   title = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, "%s overdue"),
-                           g_dgettext (GETTEXT_PACKAGE, "Phone response"));
+                           beacon_ticket_object_get_sla (ticket)->label);
   g_assert_true (spin_until (notified_with, title, WAIT_MS));
 
   g_assert_true (spin_until (notifications_sent, fixture.app, WAIT_MS));

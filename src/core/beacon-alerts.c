@@ -48,6 +48,7 @@ beacon_alert_new (const char      *ticket_id,
   alert->metric_label = g_strdup (metric_label);
   alert->kind = kind;
   alert->instant = instant;
+  alert->raise_at = instant;
 
   return alert;
 }
@@ -61,6 +62,7 @@ beacon_alert_copy (const BeaconAlert *alert)
 
   copy = beacon_alert_new (alert->ticket_id, alert->ticket_number, alert->metric,
                            alert->metric_label, alert->kind, alert->instant);
+  copy->raise_at = alert->raise_at;
   copy->due_at = alert->due_at;
   copy->level = alert->level;
   copy->assignee_ids = g_strdupv (alert->assignee_ids);
@@ -180,7 +182,7 @@ beacon_store_alert_was_raised (BeaconStore       *self,
  *   report at @now, for every open ticket
  * @user_id: (nullable): the workstation's current user
  * @role: that user's role
- * @now: the instant to decide at; candidates whose instant lies after it wait
+ * @now: the instant to decide at; candidates whose @raise_at lies after it wait
  *
  * Picks the candidates that concern the user, are due and were not raised on
  * this device before, and records them as raised, all in one transaction: the
@@ -217,7 +219,7 @@ beacon_store_take_due_alerts (BeaconStore  *self,
     {
       const BeaconAlert *alert = g_ptr_array_index (candidates, i);
 
-      if (alert->instant > now || !beacon_alert_concerns_user (alert, user_id, role))
+      if (alert->raise_at > now || !beacon_alert_concerns_user (alert, user_id, role))
         continue;
 
       sqlite3_bind_text (insert, 1, alert->ticket_id, -1, SQLITE_STATIC);

@@ -28,6 +28,8 @@ typedef enum
  * @kind: what happened
  * @instant: when it happened (the warning or due instant, or the event's time);
  *   with @ticket_id, @metric and @kind the key that makes an alert unique
+ * @raise_at: from when it may be raised; beacon_alert_new() makes it @instant
+ *   (set it earlier for a warning keyed by its clock's due time)
  * @due_at: the metric's due time (0 if none)
  * @level: the ticket's fault level
  * @assignee_ids: (nullable): the engineers on the ticket
@@ -40,6 +42,7 @@ typedef struct
   char            *metric_label;
   BeaconAlertKind  kind;
   gint64           instant;
+  gint64           raise_at;
   gint64           due_at;
   int              level;
   GStrv            assignee_ids;

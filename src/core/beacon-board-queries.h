@@ -13,10 +13,10 @@ G_BEGIN_DECLS
 GStrv       beacon_store_list_closed_since    (BeaconStore  *self,
                                                gint64        since,
                                                GError      **error);
-GHashTable *beacon_store_search_board         (BeaconStore  *self,
-                                               const char   *text,
-                                               gint64        closed_since,
-                                               GError      **error);
+GHashTable *beacon_store_search_board         (BeaconStore        *self,
+                                               const char         *text,
+                                               const char * const *closed_ids,
+                                               GError            **error);
 
 GStrv       beacon_store_list_site_history    (BeaconStore  *self,
                                                const char   *site_id,

@@ -85,6 +85,8 @@ collect_candidates (BeaconStore  *store,
   g_autoptr(GPtrArray) actions = NULL;
   g_autoptr(BeaconMetricsSnapshot) snapshot = NULL;
   g_autoptr(GArray) urgencies = NULL;
+  g_autoptr(GPtrArray) tickets = NULL;
+  g_autoptr(GHashTable) by_id = NULL;
 
   if (!beacon_store_run_escalation (store, now, &actions, error))
     return NULL;
@@ -120,6 +122,21 @@ collect_candidates (BeaconStore  *store,
       alert->level = action->level;
     }
 
+  /* One read of the open tickets and one evaluation of the live clocks:
+   * each ticket's most urgent clock in warning or breached is a candidate
+   * (when it is met, the next one becomes the most urgent and alerts then).
+   * A warning is keyed by the due time too, which is stable per clock. */
+  tickets = beacon_store_list_tickets (store, TRUE, error);
+  if (tickets == NULL)
+    return NULL;
+  by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < tickets->len; i++)
+    {
+      BeaconTicket *ticket = g_ptr_array_index (tickets, i);
+
+      g_hash_table_insert (by_id, ticket->id, ticket);
+    }
+
   snapshot = beacon_store_dup_metrics_snapshot (store, error);
   if (snapshot == NULL)
     return NULL;
@@ -128,29 +145,23 @@ collect_candidates (BeaconStore  *store,
   for (guint i = 0; i < urgencies->len; i++)
     {
       const BeaconMetricUrgency *urgency = &g_array_index (urgencies, BeaconMetricUrgency, i);
-      g_autoptr(BeaconTicket) ticket = NULL;
-      g_autoptr(GPtrArray) metrics = NULL;
+      const BeaconTicket *ticket = g_hash_table_lookup (by_id, urgency->ticket_id);
 
-      /* Only the few tickets with a clock in trouble cost a closer look. */
-      if (urgency->n_warning == 0 && urgency->n_breached == 0)
+      if (ticket == NULL || urgency->metric == NULL)
         continue;
 
-      ticket = beacon_store_get_ticket (store, urgency->ticket_id, FALSE, NULL);
-      metrics = beacon_store_list_ticket_metrics (store, urgency->ticket_id, now, NULL);
-      if (ticket == NULL || metrics == NULL)
-        continue;
-
-      for (guint j = 0; j < metrics->len; j++)
+      if (urgency->status == BEACON_METRIC_WARNING)
         {
-          const BeaconMetric *metric = g_ptr_array_index (metrics, j);
+          BeaconAlert *alert = add_candidate (candidates, ticket, urgency->metric,
+                                              beacon_metric_get_label (urgency->metric),
+                                              BEACON_ALERT_WARNING, urgency->due_at, urgency->due_at);
 
-          if (metric->status == BEACON_METRIC_WARNING)
-            add_candidate (candidates, ticket, metric->metric, beacon_metric_get_label (metric->metric),
-                           BEACON_ALERT_WARNING, metric->warn_at, metric->due_at);
-          else if (metric->status == BEACON_METRIC_BREACHED)
-            add_candidate (candidates, ticket, metric->metric, beacon_metric_get_label (metric->metric),
-                           BEACON_ALERT_BREACH, metric->due_at, metric->due_at);
+          /* In warning now, by the engine's word. */
+          alert->raise_at = now;
         }
+      else if (urgency->status == BEACON_METRIC_BREACHED)
+        add_candidate (candidates, ticket, urgency->metric, beacon_metric_get_label (urgency->metric),
+                       BEACON_ALERT_BREACH, urgency->due_at, urgency->due_at);
     }
 
   return g_steal_pointer (&candidates);

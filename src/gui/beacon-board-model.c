@@ -542,3 +542,26 @@ beacon_board_model_set_matches (BeaconBoardModel *self,
     self->matches = g_hash_table_ref (ticket_ids);
   refilter (self);
 }
+
+/**
+ * beacon_board_model_dup_closed_ids:
+ *
+ * Returns: (transfer full): the ids of the closed tickets the board holds
+ *   (closed today), whatever the filter
+ */
+GStrv
+beacon_board_model_dup_closed_ids (BeaconBoardModel *self)
+{
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_return_val_if_fail (BEACON_IS_BOARD_MODEL (self), NULL);
+
+  g_hash_table_iter_init (&iter, self->objects);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (beacon_ticket_object_get_stage (value) == BEACON_STAGE_CLOSED)
+      g_strv_builder_add (ids, key);
+
+  return g_strv_builder_end (ids);
+}

@@ -60,5 +60,6 @@ void              beacon_board_model_set_user    (BeaconBoardModel    *self,
 void              beacon_board_model_set_matches (BeaconBoardModel    *self,
                                                   GHashTable          *ticket_ids);
 gint64            beacon_board_model_get_closed_since (gint64          now);
+GStrv             beacon_board_model_dup_closed_ids (BeaconBoardModel *self);
 
 G_END_DECLS

@@ -186,13 +186,14 @@ on_refresh_cb (gpointer user_data)
 typedef struct
 {
   char   *text;
-  gint64  since;
+  GStrv   closed_ids;
 } SearchData;
 
 static void
 search_data_free (SearchData *data)
 {
   g_free (data->text);
+  g_strfreev (data->closed_ids);
   g_free (data);
 }
 
@@ -206,7 +207,8 @@ search_thread (GTask        *task,
   GError *error = NULL;
   GHashTable *ids;
 
-  ids = beacon_store_search_board (BEACON_STORE (source_object), data->text, data->since, &error);
+  ids = beacon_store_search_board (BEACON_STORE (source_object), data->text,
+                                   (const char * const *) data->closed_ids, &error);
   if (ids == NULL)
     g_task_return_error (task, error);
   else
@@ -253,7 +255,7 @@ start_search (BeaconWindow *self)
   self->search_cancellable = g_cancellable_new ();
   data = g_new0 (SearchData, 1);
   data->text = g_strdup (text);
-  data->since = beacon_board_model_get_closed_since (beacon_store_now (self->store));
+  data->closed_ids = beacon_board_model_dup_closed_ids (self->board);
 
   self->n_searches++;
   task = g_task_new (self->store, self->search_cancellable, on_search_done_cb, g_object_ref (self));
