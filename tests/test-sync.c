@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <string.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
@@ -215,6 +216,13 @@ add_token (const char *db,
   return g_strdup (lines[g_strv_length (lines) - 1]);
 }
 
+/* The server dies with the test, even when the test is killed. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 static void
 server_start (Server     *server,
               const char *db)
@@ -223,12 +231,14 @@ server_start (Server     *server,
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
   g_autofree char *line = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
 
   g_assert_nonnull (syncd);
   g_free (server->db);
   server->db = g_strdup (db);
-  server->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                                      syncd, "--db", db, "--listen", "127.0.0.1:0", NULL);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  server->process = g_subprocess_launcher_spawn (launcher, &error, syncd, "--db", db,
+                                                 "--listen", "127.0.0.1:0", NULL);
   g_assert_no_error (error);
 
   /* Blocks until the server says where it listens, or dies (EOF). */
@@ -1143,12 +1153,31 @@ test_fuzz_segment (void)
       return;
     }
 
-  corpus = g_build_filename (g_getenv ("BEACON_SOURCE_ROOT"), "tests", "fuzz", "corpus", NULL);
+  g_autofree char *seeds = g_build_filename (g_getenv ("BEACON_SOURCE_ROOT"), "tests", "fuzz",
+                                             "corpus", NULL);
+  g_autoptr(GDir) seed_dir = g_dir_open (seeds, 0, &error);
+  const char *name;
+
+  /* libFuzzer adds what it finds to the corpus: work on a copy. */
+  g_assert_no_error (error);
+  corpus = beacon_test_make_dir ();
+  while ((name = g_dir_read_name (seed_dir)) != NULL)
+    {
+      g_autofree char *from = g_build_filename (seeds, name, NULL);
+      g_autofree char *to = g_build_filename (corpus, name, NULL);
+      g_autofree char *data = NULL;
+      gsize length;
+
+      g_assert_true (g_file_get_contents (from, &data, &length, NULL));
+      g_assert_true (g_file_set_contents (to, data, length, NULL));
+    }
+
   process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error, fuzzer,
                               "-max_total_time=8", "-timeout=5", "-rss_limit_mb=1024",
                               corpus, NULL);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_wait (process, NULL, &error));
+  /* A crash leaves its input next to the test; the exit status fails the test. */
   g_assert_true (g_subprocess_get_if_exited (process));
   g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
 }

@@ -145,6 +145,22 @@ static const char * const migrations[] = {
   "  paused_at INTEGER, frozen_remaining INTEGER, pauses TEXT, live INTEGER NOT NULL,"
   "  PRIMARY KEY (ticket_id, metric, instance)) WITHOUT ROWID;"
   "CREATE INDEX ticket_metrics_live ON ticket_metrics (due_at) WHERE live = 1;",
+  /* sync (beacon-sync.c): device-local state, never exported or synced: the
+   * outbox of segments cut from our oplog, what each target received, how
+   * far every other device was imported, and the quarantine */
+  "CREATE TABLE sync_outbox ("
+  "  first_seq INTEGER PRIMARY KEY, last_seq INTEGER NOT NULL,"
+  "  hash TEXT NOT NULL, data BLOB NOT NULL);"
+  "CREATE TABLE sync_cursors ("
+  "  device TEXT PRIMARY KEY, last_seq INTEGER NOT NULL, last_hash TEXT NOT NULL) WITHOUT ROWID;"
+  "CREATE TABLE sync_targets ("
+  "  target TEXT PRIMARY KEY, pushed_seq INTEGER NOT NULL DEFAULT 0,"
+  "  last_attempt INTEGER, last_success INTEGER, failures INTEGER NOT NULL DEFAULT 0,"
+  "  last_error TEXT, next_attempt INTEGER, clock_skew INTEGER) WITHOUT ROWID;"
+  "CREATE TABLE sync_quarantine ("
+  "  source TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, reason TEXT NOT NULL,"
+  "  device TEXT, first_seq INTEGER, last_seq INTEGER, at INTEGER NOT NULL,"
+  "  PRIMARY KEY (source, name)) WITHOUT ROWID;",
 };
 
 /**

@@ -129,7 +129,7 @@ note_server_time (Client      *client,
   _beacon_sync_set_clock_skew (client->store, client->target, skew);
 
   if (ABS (skew) > BEACON_SYNC_CLOCK_SKEW_LIMIT)
-    g_warning (_("This device’s clock is %" PRId64 " seconds %s the server’s; "
+    g_message (_("This device’s clock is %" PRId64 " seconds %s the server’s; "
                  "check its time settings"),
                ABS (skew), skew > 0 ? _("behind") : _("ahead of"));
 }

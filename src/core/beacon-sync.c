@@ -22,21 +22,6 @@
 
 G_DEFINE_QUARK (beacon-sync-error-quark, beacon_sync_error)
 
-static const char sync_tables_sql[] =
-  "CREATE TABLE IF NOT EXISTS sync_outbox ("
-  "  first_seq INTEGER PRIMARY KEY, last_seq INTEGER NOT NULL,"
-  "  hash TEXT NOT NULL, data BLOB NOT NULL);"
-  "CREATE TABLE IF NOT EXISTS sync_cursors ("
-  "  device TEXT PRIMARY KEY, last_seq INTEGER NOT NULL, last_hash TEXT NOT NULL) WITHOUT ROWID;"
-  "CREATE TABLE IF NOT EXISTS sync_targets ("
-  "  target TEXT PRIMARY KEY, pushed_seq INTEGER NOT NULL DEFAULT 0,"
-  "  last_attempt INTEGER, last_success INTEGER, failures INTEGER NOT NULL DEFAULT 0,"
-  "  last_error TEXT, next_attempt INTEGER, clock_skew INTEGER) WITHOUT ROWID;"
-  "CREATE TABLE IF NOT EXISTS sync_quarantine ("
-  "  source TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, reason TEXT NOT NULL,"
-  "  device TEXT, first_seq INTEGER, last_seq INTEGER, at INTEGER NOT NULL,"
-  "  PRIMARY KEY (source, name)) WITHOUT ROWID;";
-
 void
 _beacon_outbox_segment_free (BeaconOutboxSegment *segment)
 {
@@ -45,29 +30,6 @@ _beacon_outbox_segment_free (BeaconOutboxSegment *segment)
   g_free (segment->hash);
   g_clear_pointer (&segment->data, g_bytes_unref);
   g_free (segment);
-}
-
-/* Device-local tables live next to the oplog, created on first use: they
- * are no part of the shared schema. */
-static gboolean
-ensure_tables (BeaconStore  *store,
-               GError      **error)
-{
-  if (g_object_get_data (G_OBJECT (store), "beacon-sync-ready") != NULL)
-    return TRUE;
-
-  if (!_beacon_store_begin (store, error))
-    return FALSE;
-  if (!_beacon_store_exec (store, sync_tables_sql, error))
-    {
-      _beacon_store_rollback (store);
-      return FALSE;
-    }
-  if (!_beacon_store_commit (store, error))
-    return FALSE;
-
-  g_object_set_data (G_OBJECT (store), "beacon-sync-ready", GINT_TO_POINTER (1));
-  return TRUE;
 }
 
 static gboolean
@@ -107,7 +69,7 @@ beacon_sync_prepare (BeaconStore  *store,
 
   g_return_val_if_fail (BEACON_IS_STORE (store), FALSE);
 
-  if (!ensure_tables (store, error) || !_beacon_store_begin (store, error))
+  if (!_beacon_store_begin (store, error))
     return FALSE;
 
   device = beacon_store_get_device_id (store);
@@ -183,8 +145,6 @@ beacon_sync_list_outbox (BeaconStore  *store,
     g_ptr_array_new_with_free_func ((GDestroyNotify) _beacon_outbox_segment_free);
   sqlite3_stmt *stmt;
 
-  if (!ensure_tables (store, error))
-    return NULL;
 
   _beacon_store_lock (store);
   stmt = _beacon_store_prepare (store,
@@ -284,8 +244,6 @@ gint64
 beacon_sync_get_next_attempt (BeaconStore *store,
                               const char  *target)
 {
-  if (!ensure_tables (store, NULL))
-    return 0;
   return query_int (store, "SELECT next_attempt FROM sync_targets WHERE target = ?", target, 0);
 }
 
@@ -466,10 +424,9 @@ quarantine (BeaconStore          *store,
       return FALSE;
     }
 
-  if (g_str_equal (kind, "update-required"))
-    g_message ("%s: %s", name, reason);
-  else
-    g_warning (_("Segment %s from %s quarantined: %s"), name, source, reason);
+  /* Not a g_warning(): a damaged share is an expected condition, shown in
+   * the sync status, not a programming error. */
+  g_message (_("Segment %s from %s set aside (%s): %s"), name, source, kind, reason);
 
   return _beacon_store_commit (store, error);
 }
@@ -567,8 +524,6 @@ beacon_sync_import_segment (BeaconStore        *store,
   if (out_outcome == NULL)
     out_outcome = &outcome;
 
-  if (!ensure_tables (store, error))
-    return FALSE;
 
   if (name == NULL)
     name = own_name = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data, length);
@@ -745,8 +700,6 @@ beacon_sync_dup_status (BeaconStore  *store,
   gint64 pending = -1;
   sqlite3_stmt *stmt;
 
-  if (!ensure_tables (store, error))
-    return NULL;
 
   _beacon_store_lock (store);
 

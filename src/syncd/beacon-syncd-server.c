@@ -774,6 +774,7 @@ beacon_syncd_server_listen (BeaconSyncdServer  *self,
 {
   g_autoptr(GInetAddress) address = NULL;
   g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autoptr(GSocket) listener = NULL;
   g_autofree char *host = NULL;
   const char *colon = strrchr (listen, ':');
   guint64 port;
@@ -818,9 +819,18 @@ beacon_syncd_server_listen (BeaconSyncdServer  *self,
   soup_server_add_early_handler (self->server, "/v1", on_early_cb, self, NULL);
   soup_server_add_handler (self->server, "/v1", on_v1_cb, self, NULL);
 
+  /* Our own socket, for a listen backlog that takes a whole office
+   * reconnecting at once (GSocket's default is 10). */
   socket_address = g_inet_socket_address_new (address, (guint16) port);
-  if (!soup_server_listen (self->server, socket_address,
-                           certificate ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
+  listener = g_socket_new (g_inet_address_get_family (address), G_SOCKET_TYPE_STREAM,
+                           G_SOCKET_PROTOCOL_TCP, error);
+  if (listener == NULL)
+    return FALSE;
+  g_socket_set_listen_backlog (listener, 512);
+  if (!g_socket_bind (listener, socket_address, TRUE, error) ||
+      !g_socket_listen (listener, error) ||
+      !soup_server_listen_socket (self->server, listener,
+                                  certificate ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
     return FALSE;
 
   uris = soup_server_get_uris (self->server);
