@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include "beacon-archive.h"
+#include "beacon-conflicts.h"
 #include "beacon-hlc.h"
 #include "beacon-store.h"
 #include "beacon-test-util.h"
@@ -354,6 +355,51 @@ test_lww_any_order (void)
 }
 
 static void
+test_resolve_conflict (void)
+{
+  g_autofree char *dir = beacon_test_make_dir ();
+  g_autoptr(GPtrArray) stores = NULL;
+  g_autoptr(GPtrArray) changes = make_concurrent_changes (dir, &stores);
+  BeaconStore *a = NULL, *b = NULL;
+  g_autoptr(GPtrArray) resolution = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *exported_a = NULL;
+  g_autofree char *exported_b = NULL;
+  g_autofree char *ticket_id = NULL;
+  const char *found;
+
+  a = g_ptr_array_index (stores, 0);
+  b = g_ptr_array_index (stores, 1);
+  g_assert_true (beacon_store_apply_changes (a, changes, NULL, &error));
+  g_assert_true (beacon_store_apply_changes (b, changes, NULL, &error));
+
+  /* The summary's conflict: settle it on A with a loser's value. */
+  exported_a = beacon_test_export (a);
+  found = strstr (exported_a, "\"entity_id\":\"");
+  g_assert_nonnull (found);
+  ticket_id = g_strndup (found + strlen ("\"entity_id\":\""), 36);
+
+  g_assert_false (beacon_store_resolve_conflict (a, "ticket", ticket_id, "channel", "\"x\"", &error));
+  g_assert_error (error, BEACON_STORE_ERROR, BEACON_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_true (beacon_store_resolve_conflict (a, "ticket", ticket_id, "summary",
+                                                "\"设备1的摘要\"", &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&exported_a, g_free);
+  exported_a = beacon_test_export (a);
+  g_assert_null (strstr (exported_a, "\"field\":\"summary\""));
+  g_assert_nonnull (strstr (exported_a, "\"summary\":\"设备1的摘要\""));
+
+  /* B gets the settlement and agrees, conflict gone there too. */
+  resolution = beacon_store_list_changes (a, beacon_store_get_device_id (a), 0, 0, &error);
+  g_assert_true (beacon_store_apply_changes (b, resolution, NULL, &error));
+  g_assert_no_error (error);
+  exported_b = beacon_test_export (b);
+  g_assert_cmpstr (exported_a, ==, exported_b);
+}
+
+static void
 test_rebuild_projections (void)
 {
   g_autofree char *dir = beacon_test_make_dir ();
@@ -461,6 +507,7 @@ main (int   argc,
   g_test_add_func ("/store/events/immutable", test_events_immutable);
   g_test_add_func ("/store/lww/fifty-orders", test_lww_any_order);
   g_test_add_func ("/store/projections/rebuild", test_rebuild_projections);
+  g_test_add_func ("/store/conflicts/resolve", test_resolve_conflict);
   g_test_add_func ("/store/apply/diverged", test_diverged_change_refused);
   g_test_add_func ("/store/apply/unknown-field", test_unknown_field_kept);
 
