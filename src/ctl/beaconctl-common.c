@@ -176,3 +176,27 @@ beaconctl_format_time (gint64 instant)
 {
   return instant != 0 ? beacon_time_format (instant, NULL) : g_strdup ("");
 }
+
+/* A string member, or null for a missing value. */
+void
+beaconctl_json_add_string (JsonBuilder *builder,
+                           const char  *name,
+                           const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+/* An instant as ISO 8601 with the local offset, or null for 0 (never). */
+void
+beaconctl_json_add_time (JsonBuilder *builder,
+                         const char  *name,
+                         gint64       instant)
+{
+  g_autofree char *text = instant != 0 ? beaconctl_format_time (instant) : NULL;
+
+  beaconctl_json_add_string (builder, name, text);
+}

@@ -13,28 +13,6 @@
 
 /* beaconctl report …: the reports of issue #5, and the fault ledger. */
 
-static void
-add_string_member (JsonBuilder *builder,
-                   const char  *name,
-                   const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_time_member (JsonBuilder *builder,
-                 const char  *name,
-                 gint64       instant)
-{
-  g_autofree char *text = instant != 0 ? beaconctl_format_time (instant) : NULL;
-
-  add_string_member (builder, name, text);
-}
-
 static JsonNode *
 report_to_json (BeaconReport *report)
 {
@@ -42,23 +20,23 @@ report_to_json (BeaconReport *report)
   g_autoptr(GPtrArray) problems = beacon_report_check (report);
 
   json_builder_begin_object (builder);
-  add_string_member (builder, "id", report->id);
-  add_string_member (builder, "ticket", report->ticket_number);
-  add_string_member (builder, "template", report->template->id);
+  beaconctl_json_add_string (builder, "id", report->id);
+  beaconctl_json_add_string (builder, "ticket", report->ticket_number);
+  beaconctl_json_add_string (builder, "template", report->template->id);
   json_builder_set_member_name (builder, "template_version");
   json_builder_add_int_value (builder, report->template_version);
-  add_string_member (builder, "title", beacon_report_translate (report->template->title));
-  add_string_member (builder, "revision_of", report->revision_of);
-  add_string_member (builder, "status", beacon_report_status_to_string (report->status));
+  beaconctl_json_add_string (builder, "title", beacon_report_translate (report->template->title));
+  beaconctl_json_add_string (builder, "revision_of", report->revision_of);
+  beaconctl_json_add_string (builder, "status", beacon_report_status_to_string (report->status));
   json_builder_set_member_name (builder, "sealed");
   json_builder_add_boolean_value (builder, report->sealed);
-  add_string_member (builder, "sha256", report->sealed_sha256);
-  add_time_member (builder, "sealed_at", report->sealed_at);
-  add_time_member (builder, "delivered_at", report->delivered_at);
-  add_time_member (builder, "answered_at", report->answered_at);
+  beaconctl_json_add_string (builder, "sha256", report->sealed_sha256);
+  beaconctl_json_add_time (builder, "sealed_at", report->sealed_at);
+  beaconctl_json_add_time (builder, "delivered_at", report->delivered_at);
+  beaconctl_json_add_time (builder, "answered_at", report->answered_at);
   json_builder_set_member_name (builder, "auto_confirmed");
   json_builder_add_boolean_value (builder, report->auto_confirmed);
-  add_string_member (builder, "dispute_reason",
+  beaconctl_json_add_string (builder, "dispute_reason",
                      report->status == BEACON_REPORT_DISPUTED ? report->dispute_reason : NULL);
 
   json_builder_set_member_name (builder, "fields");
@@ -68,13 +46,13 @@ report_to_json (BeaconReport *report)
       const BeaconReportField *field = g_ptr_array_index (report->template->fields, i);
 
       json_builder_begin_object (builder);
-      add_string_member (builder, "id", field->id);
-      add_string_member (builder, "kind", beacon_report_field_kind_to_string (field->kind));
-      add_string_member (builder, "label", beacon_report_translate (field->label));
+      beaconctl_json_add_string (builder, "id", field->id);
+      beaconctl_json_add_string (builder, "kind", beacon_report_field_kind_to_string (field->kind));
+      beaconctl_json_add_string (builder, "label", beacon_report_translate (field->label));
       json_builder_set_member_name (builder, "required");
       json_builder_add_boolean_value (builder, field->required);
       if (field->unit != NULL)
-        add_string_member (builder, "unit", field->unit);
+        beaconctl_json_add_string (builder, "unit", field->unit);
       json_builder_set_member_name (builder, "value");
       if (field->kind == BEACON_REPORT_FIELD_SIGNATURE)
         {
@@ -83,10 +61,10 @@ report_to_json (BeaconReport *report)
           if (signature != NULL)
             {
               json_builder_begin_object (builder);
-              add_string_member (builder, "id", signature->id);
-              add_string_member (builder, "role", signature->role);
-              add_string_member (builder, "name", signature->name);
-              add_time_member (builder, "signed_at", signature->signed_at);
+              beaconctl_json_add_string (builder, "id", signature->id);
+              beaconctl_json_add_string (builder, "role", signature->role);
+              beaconctl_json_add_string (builder, "name", signature->name);
+              beaconctl_json_add_time (builder, "signed_at", signature->signed_at);
               json_builder_end_object (builder);
             }
           else
@@ -112,8 +90,8 @@ report_to_json (BeaconReport *report)
       BeaconReportProblem *problem = g_ptr_array_index (problems, i);
 
       json_builder_begin_object (builder);
-      add_string_member (builder, "field", problem->field_id);
-      add_string_member (builder, "message", problem->message);
+      beaconctl_json_add_string (builder, "field", problem->field_id);
+      beaconctl_json_add_string (builder, "message", problem->message);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -637,8 +615,8 @@ beaconctl_ledger (BeaconctlContext *context)
           };
 
           json_builder_begin_object (builder);
-          add_string_member (builder, "report", report->id);
-          add_string_member (builder, "ticket", report->ticket_number);
+          beaconctl_json_add_string (builder, "report", report->id);
+          beaconctl_json_add_string (builder, "ticket", report->ticket_number);
           for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
             {
               JsonNode *value = beacon_report_get_value (report, fields[f]);
@@ -651,12 +629,12 @@ beaconctl_ledger (BeaconctlContext *context)
             JsonNode *fault_at = beacon_report_get_value (report, "fault_at");
             JsonNode *recovered_at = beacon_report_get_value (report, "recovered_at");
 
-            add_time_member (builder, "fault_at", fault_at ? json_node_get_int (fault_at) : 0);
-            add_time_member (builder, "recovered_at", recovered_at ? json_node_get_int (recovered_at) : 0);
+            beaconctl_json_add_time (builder, "fault_at", fault_at ? json_node_get_int (fault_at) : 0);
+            beaconctl_json_add_time (builder, "recovered_at", recovered_at ? json_node_get_int (recovered_at) : 0);
           }
-          add_time_member (builder, "sealed_at", report->sealed_at);
-          add_string_member (builder, "sha256", report->sealed_sha256);
-          add_string_member (builder, "status", beacon_report_status_to_string (report->status));
+          beaconctl_json_add_time (builder, "sealed_at", report->sealed_at);
+          beaconctl_json_add_string (builder, "sha256", report->sealed_sha256);
+          beaconctl_json_add_string (builder, "status", beacon_report_status_to_string (report->status));
           json_builder_end_object (builder);
           json_array_add_element (array, json_builder_get_root (builder));
         }

@@ -9,52 +9,30 @@
 #include "beacon-json.h"
 #include "beaconctl.h"
 
-static void
-add_string_member (JsonBuilder *builder,
-                   const char  *name,
-                   const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_time_member (JsonBuilder *builder,
-                 const char  *name,
-                 gint64       instant)
-{
-  g_autofree char *text = instant != 0 ? beaconctl_format_time (instant) : NULL;
-
-  add_string_member (builder, name, text);
-}
-
 static JsonNode *
 ticket_to_json (BeaconTicket *ticket)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_object (builder);
-  add_string_member (builder, "number", ticket->number);
-  add_string_member (builder, "id", ticket->id);
-  add_string_member (builder, "kind", beacon_kind_to_string (ticket->kind));
+  beaconctl_json_add_string (builder, "number", ticket->number);
+  beaconctl_json_add_string (builder, "id", ticket->id);
+  beaconctl_json_add_string (builder, "kind", beacon_kind_to_string (ticket->kind));
   json_builder_set_member_name (builder, "level");
   json_builder_add_int_value (builder, ticket->level);
   json_builder_set_member_name (builder, "initial_level");
   json_builder_add_int_value (builder, ticket->initial_level);
-  add_string_member (builder, "customer", ticket->customer);
-  add_string_member (builder, "site", ticket->site);
-  add_string_member (builder, "system", ticket->system);
-  add_string_member (builder, "contact", ticket->contact);
-  add_string_member (builder, "contact_phone", ticket->contact_phone);
-  add_string_member (builder, "channel", ticket->channel);
-  add_time_member (builder, "accepted_at", ticket->accepted_at);
-  add_time_member (builder, "fault_at", ticket->fault_at);
-  add_string_member (builder, "summary", ticket->summary);
-  add_string_member (builder, "symptoms", ticket->symptoms);
-  add_string_member (builder, "stage", beacon_stage_to_string (ticket->stage));
+  beaconctl_json_add_string (builder, "customer", ticket->customer);
+  beaconctl_json_add_string (builder, "site", ticket->site);
+  beaconctl_json_add_string (builder, "system", ticket->system);
+  beaconctl_json_add_string (builder, "contact", ticket->contact);
+  beaconctl_json_add_string (builder, "contact_phone", ticket->contact_phone);
+  beaconctl_json_add_string (builder, "channel", ticket->channel);
+  beaconctl_json_add_time (builder, "accepted_at", ticket->accepted_at);
+  beaconctl_json_add_time (builder, "fault_at", ticket->fault_at);
+  beaconctl_json_add_string (builder, "summary", ticket->summary);
+  beaconctl_json_add_string (builder, "symptoms", ticket->symptoms);
+  beaconctl_json_add_string (builder, "stage", beacon_stage_to_string (ticket->stage));
 
   json_builder_set_member_name (builder, "assignees");
   json_builder_begin_array (builder);
@@ -72,11 +50,11 @@ ticket_to_json (BeaconTicket *ticket)
           g_autoptr(JsonNode) payload = beacon_json_parse (event->payload, NULL);
 
           json_builder_begin_object (builder);
-          add_string_member (builder, "type", beacon_event_type_to_string (event->type));
-          add_time_member (builder, "occurred_at", event->occurred_at);
-          add_time_member (builder, "recorded_at", event->recorded_at);
-          add_string_member (builder, "author", event->author);
-          add_string_member (builder, "note", event->note);
+          beaconctl_json_add_string (builder, "type", beacon_event_type_to_string (event->type));
+          beaconctl_json_add_time (builder, "occurred_at", event->occurred_at);
+          beaconctl_json_add_time (builder, "recorded_at", event->recorded_at);
+          beaconctl_json_add_string (builder, "author", event->author);
+          beaconctl_json_add_string (builder, "note", event->note);
           json_builder_set_member_name (builder, "payload");
           if (payload != NULL)
             json_builder_add_value (builder, g_steal_pointer (&payload));

@@ -69,5 +69,11 @@ gboolean     beaconctl_parse_time  (const char       *text,
                                     gint64           *out_instant,
                                     GError          **error);
 char        *beaconctl_format_time (gint64            instant);
+void         beaconctl_json_add_string (JsonBuilder  *builder,
+                                        const char   *name,
+                                        const char   *value);
+void         beaconctl_json_add_time   (JsonBuilder  *builder,
+                                        const char   *name,
+                                        gint64        instant);
 
 G_END_DECLS
