@@ -110,16 +110,26 @@ beacon_install_locales ()
 
 # Configures the build directory once; afterwards ninja re-runs meson by itself
 # whenever a meson.build changes.
+#
+# With clang installed (tools/deps.txt has it) the libFuzzer target of the
+# segment parser is built too, and the sync tests run it for a few seconds.
 beacon_configure ()
 {
+  local fuzzing=false
+
+  command -v clang >/dev/null 2>&1 && fuzzing=true
   if [ -f "$BEACON_BUILD_DIR/build.ninja" ] && [ -f "$BEACON_BUILD_DIR/meson-private/coredata.dat" ]; then
+    if ! meson introspect --buildoptions "$BEACON_BUILD_DIR" 2>/dev/null \
+         | grep -q "\"name\": \"fuzzing\", \"value\": $fuzzing"; then
+      meson configure "$BEACON_BUILD_DIR" -Dfuzzing=$fuzzing
+    fi
     return 0
   fi
   if [ -f "$BEACON_BUILD_DIR/meson-private/coredata.dat" ]; then
     # Configured once, but an interrupted run left no build.ninja.
-    meson setup --reconfigure "$BEACON_BUILD_DIR"
+    meson setup --reconfigure -Dfuzzing=$fuzzing "$BEACON_BUILD_DIR"
   else
-    meson setup "$BEACON_BUILD_DIR"
+    meson setup -Dfuzzing=$fuzzing "$BEACON_BUILD_DIR"
   fi
 }
 
