@@ -235,8 +235,8 @@ beacon_segment_parse (const char  *data,
   if (length > BEACON_SEGMENT_MAX_SIZE)
     {
       fail (error, BEACON_SEGMENT_ERROR_TOO_LARGE,
-            _("The segment has %" G_GSIZE_FORMAT " bytes; at most %d are allowed"),
-            length, BEACON_SEGMENT_MAX_SIZE);
+            _("The segment has %" PRIu64 " bytes; at most %d are allowed"),
+            (guint64) length, BEACON_SEGMENT_MAX_SIZE);
       return NULL;
     }
 

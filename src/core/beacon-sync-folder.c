@@ -93,8 +93,8 @@ read_file (const char  *path,
   if ((gsize) info.st_size > max_size)
     {
       g_set_error (error, BEACON_SEGMENT_ERROR, BEACON_SEGMENT_ERROR_TOO_LARGE,
-                   _("The file has %" PRId64 " bytes; a segment has at most %" G_GSIZE_FORMAT),
-                   (gint64) info.st_size, max_size);
+                   _("The file has %" PRId64 " bytes; a segment has at most %" PRIu64),
+                   (gint64) info.st_size, (guint64) max_size);
       return FALSE;
     }
 
