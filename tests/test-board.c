@@ -14,6 +14,7 @@
 #include "beacon-ticket-card.h"
 #include "beacon-ticket-object.h"
 #include "beacon-ticket-view.h"
+#include "beacon-report.h"
 #include "beacon-ticket.h"
 #include "beacon-window.h"
 
@@ -825,6 +826,51 @@ step_enabled (GtkWidget  *widget,
   return FALSE;
 }
 
+typedef struct
+{
+  GtkWidget  *root;
+  const char *title;
+} RowQuery;
+
+/* An AdwActionRow with that title somewhere in the widget tree. */
+static gboolean
+has_row (gpointer data)
+{
+  RowQuery *query = data;
+  GtkWidget *widget = query->root;
+
+  if (ADW_IS_ACTION_ROW (widget) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), query->title) == 0)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      RowQuery inner = { child, query->title };
+
+      if (has_row (&inner))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static GtkMenuButton *
+find_menu_button (GtkWidget *widget)
+{
+  if (GTK_IS_MENU_BUTTON (widget))
+    return GTK_MENU_BUTTON (widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkMenuButton *found = find_menu_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 static gboolean
 view_is_loaded (gpointer data)
 {
@@ -870,6 +916,25 @@ test_board_and_ticket_view (void)
     InQuery query = { column (&fixture, BEACON_STAGE_RESPONDING), busy_morning[0].summary };
 
     g_assert_true (spin_until (is_in, &query, WAIT_MS));
+  }
+
+  /* The ticket's reports are at hand: one started elsewhere shows up, and
+   * the New Report menu offers every report type. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(BeaconReportTemplate) template = beacon_report_template_lookup ("field-service", &error);
+    g_autofree char *report_id = beacon_store_create_report (fixture.store,
+                                                             beacon_ticket_object_get_id (ticket),
+                                                             "field-service", &error);
+    g_autoptr(GPtrArray) templates = beacon_report_template_list ();
+    RowQuery query = { GTK_WIDGET (view), beacon_report_translate (template->title) };
+    GtkMenuButton *new_report = find_menu_button (GTK_WIDGET (view));
+
+    g_assert_no_error (error);
+    g_assert_true (spin_until (has_row, &query, WAIT_MS));
+    g_assert_nonnull (new_report);
+    g_assert_cmpint (g_menu_model_get_n_items (gtk_menu_button_get_menu_model (new_report)), ==,
+                     templates->len);
   }
 
   gtk_window_set_default_size (view, 760, 1000);

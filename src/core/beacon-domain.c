@@ -136,6 +136,28 @@ beacon_level_get_label (int level)
 }
 
 /**
+ * beacon_channel_get_label:
+ * @channel: how the request came in: `phone`, `email`, `fax` or `alarm`
+ *
+ * Returns: what a person reads; an unknown channel is shown as it is
+ */
+const char *
+beacon_channel_get_label (const char *channel)
+{
+  static const Name channels[] = {
+    { "phone", N_("Phone") },
+    { "email", N_("E-mail") },
+    { "fax",   N_("Fax") },
+    { "alarm", N_("Monitoring alarm") },
+  };
+  int index;
+
+  if (!lookup (channels, G_N_ELEMENTS (channels), channel, &index))
+    return channel;
+  return g_dgettext (GETTEXT_PACKAGE, channels[index].label);
+}
+
+/**
  * beacon_stage_from_events:
  * @types: a ticket's events in the order they occurred
  *

@@ -92,6 +92,7 @@ gboolean    beacon_role_from_string      (const char      *text,
 const char *beacon_role_get_label        (BeaconRole       role);
 
 const char *beacon_level_get_label       (int              level);
+const char *beacon_channel_get_label     (const char      *channel);
 
 BeaconStage beacon_stage_from_events     (const BeaconEventType *types,
                                           guint                  n_types);

@@ -27,6 +27,11 @@
 
 #define MAX_ROUNDS 16
 
+/* Breaches acted on in one transaction. The store's lock is let go between
+ * batches, so a search or a board read waits for one batch at most, not for
+ * the whole first pass over a busy centre's backlog. */
+#define BATCH_SIZE 64
+
 void
 beacon_sla_action_free (BeaconSlaAction *action)
 {
@@ -442,58 +447,103 @@ list_breaches (BeaconStore  *self,
   return breaches;
 }
 
+/* Acts on one breach, in the caller's transaction. */
+static gboolean
+act_on_breach (BeaconStore   *self,
+               const Breach  *breach,
+               gint64         now,
+               GPtrArray     *actions,
+               gboolean      *out_changed,
+               GError       **error)
+{
+  const BeaconPolicy *policy = _beacon_store_lookup_policy (self, breach->policy_version);
+  const BeaconMetricRule *rule = beacon_policy_find_rule (policy, breach->metric);
+
+  if (rule == NULL)
+    return TRUE;
+
+  for (guint a = 0; rule->on_breach[a] != NULL; a++)
+    {
+      const char *what = rule->on_breach[a];
+
+      if (g_str_equal (what, "escalate") && breach->live)
+        {
+          if (breach->level > BEACON_LEVEL_MIN)
+            {
+              if (!raise_level (self, breach, actions, out_changed, error))
+                return FALSE;
+            }
+          else if (!escalate_chain (self, policy, breach, now, actions, out_changed, error))
+            return FALSE;
+        }
+      else if (g_str_equal (what, "open-investigation"))
+        {
+          if (!open_investigation (self, breach, actions, out_changed, error))
+            return FALSE;
+        }
+      /* notify:ROLE is for the workstations: see beacon-alerts.c. */
+    }
+
+  return TRUE;
+}
+
+/*
+ * One look at the clocks past due, of every open ticket or, after the first
+ * round, only of @only (the tickets the last round changed: nothing else can
+ * have a new breach from the engine's own doing). Works in batches, each its
+ * own transaction; the commit brings the projections and clocks of the
+ * tickets it changed up to date, so the next round sees their new level.
+ * The tickets changed are added to @changed_ids.
+ */
 static gboolean
 run_round (BeaconStore  *self,
            gint64        now,
+           GHashTable   *only,
            GPtrArray    *actions,
-           gboolean     *out_changed,
+           GHashTable   *changed_ids,
            GError      **error)
 {
-  g_autoptr(GArray) breaches = list_breaches (self, now, error);
+  g_autoptr(GArray) breaches = NULL;
+  guint next = 0;
 
+  _beacon_store_lock (self);
+  breaches = list_breaches (self, now, error);
+  _beacon_store_unlock (self);
   if (breaches == NULL)
     return FALSE;
 
-  for (guint i = 0; i < breaches->len; i++)
+  while (next < breaches->len)
     {
-      Breach *breach = &g_array_index (breaches, Breach, i);
-      const BeaconPolicy *policy = _beacon_store_lookup_policy (self, breach->policy_version);
-      const BeaconMetricRule *rule = beacon_policy_find_rule (policy, breach->metric);
-      gboolean changed = FALSE;
+      guint n_done = 0;
 
-      if (rule == NULL)
-        continue;
+      if (!_beacon_store_begin (self, error))
+        return FALSE;
 
-      for (guint a = 0; rule->on_breach[a] != NULL; a++)
+      for (; next < breaches->len && n_done < BATCH_SIZE; next++)
         {
-          const char *what = rule->on_breach[a];
+          Breach *breach = &g_array_index (breaches, Breach, next);
+          gboolean changed = FALSE;
 
-          if (g_str_equal (what, "escalate") && breach->live)
+          if (only != NULL && !g_hash_table_contains (only, breach->ticket_id))
+            continue;
+
+          if (!act_on_breach (self, breach, now, actions, &changed, error))
             {
-              if (breach->level > BEACON_LEVEL_MIN)
-                {
-                  if (!raise_level (self, breach, actions, &changed, error))
-                    return FALSE;
-                }
-              else if (!escalate_chain (self, policy, breach, now, actions, &changed, error))
-                return FALSE;
+              _beacon_store_rollback (self);
+              return FALSE;
             }
-          else if (g_str_equal (what, "open-investigation"))
-            {
-              if (!open_investigation (self, breach, actions, &changed, error))
-                return FALSE;
-            }
-          /* notify:ROLE is for the workstations: see beacon-alerts.c. */
+          if (changed)
+            g_hash_table_add (changed_ids, g_strdup (breach->ticket_id));
+          n_done++;
         }
 
-      /* The new level's clock may already be past due when the engine
-       * catches up after a while: look again with the ticket as it is now. */
-      if (changed)
-        {
-          if (!_beacon_store_refresh_ticket (self, breach->ticket_id, error))
-            return FALSE;
-          *out_changed = TRUE;
-        }
+      if (!_beacon_store_commit (self, error))
+        return FALSE;
+
+      /* A mutex handed back at once is usually taken again by the same
+       * thread: give those waiting for the store their turn. */
+      if (next < breaches->len)
+        g_thread_yield ();
     }
 
   return TRUE;
@@ -505,13 +555,18 @@ run_round (BeaconStore  *self,
  * @out_actions: (out) (optional) (transfer full) (element-type BeaconSlaAction):
  *   what was done, in order
  *
- * Runs the escalation engine once, in one transaction: raises the level of
- * tickets whose emergency recovery is breached at level 3 or 2, escalates
- * level-1 breaches up the chain, opens post-incident investigations and
- * confirms reports not answered in time. Running it again, here or on
- * another device, does nothing more.
+ * Runs the escalation engine once: raises the level of tickets whose
+ * emergency recovery is breached at level 3 or 2, escalates level-1
+ * breaches up the chain, opens post-incident investigations and confirms
+ * reports not answered in time. Running it again, here or on another
+ * device, does nothing more.
  *
- * Returns: %TRUE on success; on failure nothing was changed
+ * The work is done in short transactions (a batch of breaches each, then
+ * the reports), releasing the store between them, so that readers are not
+ * held up by a long backlog. Each action is whole in its transaction.
+ *
+ * Returns: %TRUE on success; on failure, the batches before the one that
+ *   failed stay done (running again carries on from there)
  */
 gboolean
 beacon_store_run_escalation (BeaconStore  *self,
@@ -520,23 +575,28 @@ beacon_store_run_escalation (BeaconStore  *self,
                              GError      **error)
 {
   g_autoptr(GPtrArray) actions = g_ptr_array_new_with_free_func ((GDestroyNotify) beacon_sla_action_free);
+  g_autoptr(GHashTable) only = NULL;
   const BeaconMetricRule *confirmation;
   guint n_confirmed;
 
   g_return_val_if_fail (BEACON_IS_STORE (self), FALSE);
 
-  if (!_beacon_store_begin (self, error))
-    return FALSE;
-
+  /* The new level's clock may already be past due when the engine catches
+   * up after a while: look again at the tickets changed, as they are now. */
   for (guint round = 0; round < MAX_ROUNDS; round++)
     {
-      gboolean changed = FALSE;
+      g_autoptr(GHashTable) changed_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
-      if (!run_round (self, now, actions, &changed, error))
-        goto fail;
-      if (!changed)
+      if (!run_round (self, now, only, actions, changed_ids, error))
+        return FALSE;
+      if (g_hash_table_size (changed_ids) == 0)
         break;
+      g_clear_pointer (&only, g_hash_table_unref);
+      only = g_steal_pointer (&changed_ids);
     }
+
+  if (!_beacon_store_begin (self, error))
+    return FALSE;
 
   /* Reports (beacon-report.c) keep their own delivery and answers; the
    * policy says which calendar their confirmation deadline counts on. */

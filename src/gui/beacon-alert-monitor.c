@@ -28,6 +28,7 @@ struct _BeaconAlertMonitor
   GCancellable *cancellable;
   gboolean      running;
   gboolean      again;
+  gboolean      store_changed;    /* while a check ran */
   gboolean      started;
   guint         n_runs;
 };
@@ -46,6 +47,7 @@ typedef struct
   char       *user_id;
   BeaconRole  role;
   gint64      now;
+  gboolean    engine_acted;     /* set by the worker */
 } CheckData;
 
 static void
@@ -79,6 +81,7 @@ add_candidate (GPtrArray          *candidates,
 static GPtrArray *
 collect_candidates (BeaconStore  *store,
                     gint64        now,
+                    gboolean     *out_engine_acted,
                     GError      **error)
 {
   g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) beacon_alert_free);
@@ -90,6 +93,7 @@ collect_candidates (BeaconStore  *store,
 
   if (!beacon_store_run_escalation (store, now, &actions, error))
     return NULL;
+  *out_engine_acted = actions != NULL && actions->len > 0;
 
   for (guint i = 0; actions != NULL && i < actions->len; i++)
     {
@@ -179,7 +183,7 @@ check_thread (GTask        *task,
   GPtrArray *due;
   GError *error = NULL;
 
-  candidates = collect_candidates (self->store, data->now, &error);
+  candidates = collect_candidates (self->store, data->now, &data->engine_acted, &error);
   if (candidates == NULL)
     {
       g_task_return_error (task, error);
@@ -202,11 +206,23 @@ on_check_done_cb (GObject      *object,
                   gpointer      user_data)
 {
   BeaconAlertMonitor *self = BEACON_ALERT_MONITOR (object);
+  CheckData *data = g_task_get_task_data (G_TASK (result));
   g_autoptr(GPtrArray) due = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean store_changed = self->store_changed;
 
   self->running = FALSE;
+  self->store_changed = FALSE;
   self->n_runs++;
+
+  /* The engine's own commits announce themselves while it runs (the store
+   * queues ::changed before the check's answer); they cannot cause new
+   * actions, as it looked again at what it changed until nothing was left
+   * to do. A change while a check that did nothing ran was someone else's:
+   * check again. Others' changes while the engine acted are taken in by the
+   * next check, 30 s later at most. */
+  if (store_changed && !data->engine_acted)
+    self->again = TRUE;
 
   due = g_task_propagate_pointer (G_TASK (result), &error);
   if (due == NULL)
@@ -314,6 +330,12 @@ static void
 on_store_changed_cb (BeaconStore        *store,
                      BeaconAlertMonitor *self)
 {
+  if (self->running)
+    {
+      self->store_changed = TRUE;
+      return;
+    }
+
   beacon_alert_monitor_check (self);
 }
 

@@ -6,6 +6,8 @@
 #include <glib/gi18n.h>
 
 #include "beacon-application-private.h"
+#include "beacon-conflicts-window.h"
+#include "beacon-preferences-window.h"
 #include "beacon-window.h"
 #include "reports/beacon-report-editor.h"
 
@@ -103,6 +105,49 @@ beacon_application_actions_new_report (GSimpleAction *action,
                                      g_variant_get_string (parameter, NULL));
 }
 
+static void
+beacon_application_actions_preferences (GSimpleAction *action,
+                                        GVariant      *parameter,
+                                        gpointer       user_data)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  gtk_window_present (GTK_WINDOW (beacon_preferences_window_new (parent)));
+}
+
+static void
+beacon_application_actions_conflicts (GSimpleAction *action,
+                                      GVariant      *parameter,
+                                      gpointer       user_data)
+{
+  BeaconStore *store = beacon_application_get_store (BEACON_APPLICATION (user_data));
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  if (store != NULL)
+    gtk_window_present (GTK_WINDOW (beacon_conflicts_window_new (parent, store)));
+}
+
+/* Settling conflicts is for supervisors and administrators; the current
+ * user is saved in "current-user" whenever it changes. */
+static void
+update_conflicts_enabled (BeaconApplication *self)
+{
+  const BeaconUser *user = beacon_application_get_user (self);
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "conflicts");
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action),
+                               user != NULL && (user->role == BEACON_ROLE_SUPERVISOR ||
+                                                user->role == BEACON_ROLE_ADMIN));
+}
+
+static void
+on_current_user_changed_cb (GSettings         *settings,
+                            const char        *key,
+                            BeaconApplication *self)
+{
+  update_conflicts_enabled (self);
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", beacon_application_actions_quit },
   { "about", beacon_application_actions_about },
@@ -113,6 +158,8 @@ static const GActionEntry app_actions[] = {
   /* A report id; and "TICKET:TEMPLATE" to start a prefilled report of a ticket. */
   { "open-report", beacon_application_actions_open_report, "s" },
   { "new-report", beacon_application_actions_new_report, "s" },
+  { "preferences", beacon_application_actions_preferences },
+  { "conflicts", beacon_application_actions_conflicts },
 };
 
 void
@@ -125,6 +172,7 @@ _beacon_application_install_actions (BeaconApplication *self)
     { "app.quit", { "<Control>q", NULL } },
     { "app.new-ticket", { "<Control>n", NULL } },
     { "window.close", { "<Control>w", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
   };
 
   g_assert (BEACON_IS_APPLICATION (self));
@@ -136,4 +184,20 @@ _beacon_application_install_actions (BeaconApplication *self)
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (self),
                                            accels[i].action, accels[i].accels);
+
+  update_conflicts_enabled (self);
+  if (g_settings_schema_source_get_default () != NULL)
+    {
+      g_autoptr(GSettingsSchema) schema =
+        g_settings_schema_source_lookup (g_settings_schema_source_get_default (), APP_ID, TRUE);
+
+      if (schema != NULL)
+        {
+          GSettings *settings = g_settings_new (APP_ID);
+
+          g_signal_connect_object (settings, "changed::current-user",
+                                   G_CALLBACK (on_current_user_changed_cb), self, 0);
+          g_object_set_data_full (G_OBJECT (self), "beacon-actions-settings", settings, g_object_unref);
+        }
+    }
 }

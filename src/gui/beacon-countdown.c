@@ -21,6 +21,7 @@ struct _BeaconCountdown
   GtkWidget        parent_instance;
 
   GtkWidget       *label;
+  char            *description;     /* the tooltip, also the accessible description */
   BeaconSlaMetric  metric;
   gboolean         has_metric;
   gboolean         show_metric_label;
@@ -208,14 +209,14 @@ beacon_countdown_update (BeaconCountdown *self,
   /* The label re-lays out only when the words change, once a minute at most. */
   if (g_strcmp0 (gtk_label_get_label (GTK_LABEL (self->label)), text) != 0)
     {
-      g_autofree char *description = format_description (self, now);
+      g_free (self->description);
+      self->description = format_description (self, now);
 
       gtk_label_set_label (GTK_LABEL (self->label), text);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, self->metric.label,
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description,
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, self->description,
                                       -1);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self), description);
     }
 
   if (beacon_sla_status_is_running (status) && self->metric.due_at > self->metric.started_at)
@@ -240,6 +241,26 @@ on_ticker_tick_cb (BeaconTicker    *ticker,
                    BeaconCountdown *self)
 {
   beacon_countdown_update (self, now);
+}
+
+/* The tooltip is asked for when shown: gtk_widget_set_tooltip_text() queries
+ * the pointer from the display server each time, and a board rebinds
+ * hundreds of countdowns at once. */
+static gboolean
+on_query_tooltip_cb (GtkWidget  *widget,
+                     int         x,
+                     int         y,
+                     gboolean    keyboard_mode,
+                     GtkTooltip *tooltip,
+                     gpointer    user_data)
+{
+  BeaconCountdown *self = BEACON_COUNTDOWN (widget);
+
+  if (!self->has_metric || self->description == NULL)
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, self->description);
+  return TRUE;
 }
 
 static void
@@ -431,12 +452,23 @@ beacon_countdown_dispose (GObject *object)
 }
 
 static void
+beacon_countdown_finalize (GObject *object)
+{
+  BeaconCountdown *self = (BeaconCountdown *)object;
+
+  g_clear_pointer (&self->description, g_free);
+
+  G_OBJECT_CLASS (beacon_countdown_parent_class)->finalize (object);
+}
+
+static void
 beacon_countdown_class_init (BeaconCountdownClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = beacon_countdown_dispose;
+  object_class->finalize = beacon_countdown_finalize;
 
   widget_class->map = beacon_countdown_map;
   widget_class->unmap = beacon_countdown_unmap;
@@ -459,6 +491,9 @@ beacon_countdown_init (BeaconCountdown *self)
 
   self->status = BEACON_SLA_PENDING;
   gtk_widget_add_css_class (GTK_WIDGET (self), status_classes[self->status]);
+
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip_cb), NULL);
 }
 
 GtkWidget *

@@ -67,14 +67,11 @@ sync_card (BeaconTicketCard *self)
     gtk_widget_remove_css_class (GTK_WIDGET (self->level_chip), level_classes[i]);
   gtk_widget_add_css_class (GTK_WIDGET (self->level_chip), level_classes[level - 1]);
   gtk_label_set_label (self->level_chip, beacon_level_get_chip_label (level));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->level_chip), beacon_level_get_label (level));
 
   gtk_label_set_label (self->number_label, ticket->number);
   gtk_label_set_label (self->customer_label, beacon_ticket_object_get_customer_site (self->ticket));
   gtk_label_set_label (self->summary_label, ticket->summary ? ticket->summary : "");
   gtk_label_set_label (self->assignees_label, beacon_ticket_object_get_assignees_label (self->ticket));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->assignees_label),
-                               beacon_ticket_object_get_assignees_label (self->ticket));
 
   sla = beacon_ticket_object_get_sla (self->ticket);
   beacon_countdown_set_metric (self->countdown, sla);
@@ -91,6 +88,46 @@ sync_card (BeaconTicketCard *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
                                   -1);
+}
+
+/* Tooltips are asked for when shown, from the ticket the card has then:
+ * gtk_widget_set_tooltip_text() queries the pointer from the display server
+ * each time, and a board binds hundreds of cards at once. */
+static gboolean
+on_level_chip_query_tooltip_cb (GtkWidget        *widget,
+                                int               x,
+                                int               y,
+                                gboolean          keyboard_mode,
+                                GtkTooltip       *tooltip,
+                                BeaconTicketCard *self)
+{
+  if (self->ticket == NULL)
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, beacon_level_get_label (CLAMP (beacon_ticket_object_get_level (self->ticket),
+                                                                BEACON_LEVEL_MIN, BEACON_LEVEL_MAX)));
+  return TRUE;
+}
+
+static gboolean
+on_assignees_query_tooltip_cb (GtkWidget        *widget,
+                               int               x,
+                               int               y,
+                               gboolean          keyboard_mode,
+                               GtkTooltip       *tooltip,
+                               BeaconTicketCard *self)
+{
+  const char *assignees;
+
+  if (self->ticket == NULL)
+    return FALSE;
+
+  assignees = beacon_ticket_object_get_assignees_label (self->ticket);
+  if (assignees == NULL || *assignees == '\0')
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, assignees);
+  return TRUE;
 }
 
 static void
@@ -142,6 +179,13 @@ static void
 beacon_ticket_card_init (BeaconTicketCard *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self->level_chip), TRUE);
+  g_signal_connect (self->level_chip, "query-tooltip",
+                    G_CALLBACK (on_level_chip_query_tooltip_cb), self);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self->assignees_label), TRUE);
+  g_signal_connect (self->assignees_label, "query-tooltip",
+                    G_CALLBACK (on_assignees_query_tooltip_cb), self);
 }
 
 GtkWidget *

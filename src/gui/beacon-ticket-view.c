@@ -10,6 +10,7 @@
 #include "beacon-countdown.h"
 #include "beacon-metrics.h"
 #include "beacon-record.h"
+#include "beacon-report.h"
 #include "beacon-sla.h"
 #include "beacon-ticket-card.h"
 #include "beacon-ticket-view.h"
@@ -42,6 +43,8 @@ struct _BeaconTicketView
   GtkGrid              *details_grid;
   AdwPreferencesGroup  *metrics_group;
   AdwPreferencesGroup  *timeline_group;
+  AdwPreferencesGroup  *reports_group;
+  GtkMenuButton        *new_report_button;
   AdwPreferencesGroup  *system_group;
   AdwPreferencesGroup  *history_group;
 };
@@ -103,6 +106,7 @@ typedef struct
   char         *system_name;
   char         *system_params;
   GPtrArray    *history;     /* BeaconTicket */
+  GPtrArray    *reports;     /* BeaconReport */
 } ViewData;
 
 static void
@@ -111,6 +115,7 @@ view_data_free (ViewData *data)
   g_clear_pointer (&data->ticket, beacon_ticket_free);
   g_clear_pointer (&data->metrics, g_ptr_array_unref);
   g_clear_pointer (&data->history, g_ptr_array_unref);
+  g_clear_pointer (&data->reports, g_ptr_array_unref);
   g_free (data->system_name);
   g_free (data->system_params);
   g_free (data);
@@ -170,6 +175,10 @@ load_thread (GTask        *task,
       if (earlier != NULL)
         g_ptr_array_add (data->history, earlier);
     }
+
+  data->reports = beacon_store_list_reports (store, data->ticket->id, NULL);
+  if (data->reports == NULL)
+    data->reports = g_ptr_array_new_with_free_func ((GDestroyNotify) beacon_report_free);
 
   g_task_return_pointer (task, data, (GDestroyNotify) view_data_free);
 }
@@ -299,7 +308,8 @@ fill_header (BeaconTicketView *self)
   add_detail (self, &index, _("Accepted"), accepted);
   add_detail (self, &index, _("Fault Time"), fault);
   add_detail (self, &index, _("Assignees"), assignees);
-  add_detail (self, &index, _("Channel"), ticket->channel);
+  add_detail (self, &index, _("Channel"),
+              ticket->channel ? beacon_channel_get_label (ticket->channel) : NULL);
   if (ticket->symptoms != NULL && *ticket->symptoms)
     add_detail (self, &index, _("Symptoms"), ticket->symptoms);
 }
@@ -409,6 +419,57 @@ fill_archive (BeaconTicketView *self,
     add_row (self, self->history_group, _("No earlier tickets"), NULL);
 }
 
+/* The ticket's reports with their state, each opening in the editor, and a
+ * menu to start one of every type the templates offer. */
+static void
+fill_reports (BeaconTicketView *self,
+              ViewData         *data)
+{
+  g_autoptr(GMenu) menu = g_menu_new ();
+  g_autoptr(GPtrArray) templates = beacon_report_template_list ();
+
+  for (guint i = 0; i < templates->len; i++)
+    {
+      BeaconReportTemplate *template = g_ptr_array_index (templates, i);
+      g_autofree char *target = g_strdup_printf ("%s:%s", self->ticket->id, template->id);
+      g_autoptr(GMenuItem) item = g_menu_item_new (beacon_report_translate (template->title), NULL);
+
+      g_menu_item_set_action_and_target_value (item, "app.new-report", g_variant_new_string (target));
+      g_menu_append_item (menu, item);
+    }
+  gtk_menu_button_set_menu_model (self->new_report_button, G_MENU_MODEL (menu));
+
+  for (guint i = 0; i < data->reports->len; i++)
+    {
+      BeaconReport *report = g_ptr_array_index (data->reports, i);
+      g_autofree char *created = format_instant (report->created_at);
+      g_autofree char *subtitle = NULL;
+      GtkWidget *row;
+      GtkWidget *open;
+
+      if (report->sealed && report->sealed_sha256 != NULL)
+        /* Translators: a report's state, when it was started, and the start of its seal's hash */
+        subtitle = g_strdup_printf (_("%s · started %s · seal %.12s"),
+                                    beacon_report_status_get_label (report->status), created,
+                                    report->sealed_sha256);
+      else
+        /* Translators: a report's state and when it was started */
+        subtitle = g_strdup_printf (_("%s · started %s"),
+                                    beacon_report_status_get_label (report->status), created);
+
+      row = add_row (self, self->reports_group, beacon_report_translate (report->template->title),
+                     subtitle);
+      open = gtk_button_new_with_mnemonic (_("_Open"));
+      gtk_widget_set_valign (open, GTK_ALIGN_CENTER);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (open), "app.open-report");
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (open), g_variant_new_string (report->id));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), open);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), open);
+    }
+  if (data->reports->len == 0)
+    add_row (self, self->reports_group, _("No reports yet"), NULL);
+}
+
 static void
 update_actions (BeaconTicketView *self)
 {
@@ -494,6 +555,7 @@ on_loaded_cb (GObject      *object,
   fill_header (self);
   fill_metrics (self, data->metrics);
   fill_timeline (self);
+  fill_reports (self, data);
   fill_archive (self, data);
   update_actions (self);
 
@@ -751,6 +813,8 @@ beacon_ticket_view_class_init (BeaconTicketViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeaconTicketView, details_grid);
   gtk_widget_class_bind_template_child (widget_class, BeaconTicketView, metrics_group);
   gtk_widget_class_bind_template_child (widget_class, BeaconTicketView, timeline_group);
+  gtk_widget_class_bind_template_child (widget_class, BeaconTicketView, reports_group);
+  gtk_widget_class_bind_template_child (widget_class, BeaconTicketView, new_report_button);
   gtk_widget_class_bind_template_child (widget_class, BeaconTicketView, system_group);
   gtk_widget_class_bind_template_child (widget_class, BeaconTicketView, history_group);
 

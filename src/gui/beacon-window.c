@@ -8,7 +8,9 @@
 #include "beacon-alert-monitor.h"
 #include "beacon-archive.h"
 #include "beacon-board-queries.h"
+#include "beacon-coverage-banner.h"
 #include "beacon-record.h"
+#include "beacon-sync-indicator.h"
 #include "beacon-ticker.h"
 #include "beacon-ticket-object.h"
 #include "beacon-ticket-view.h"
@@ -35,6 +37,9 @@ struct _BeaconWindow
   GPtrArray            *customer_ids;     /* as in customer_dropdown, [0] = any */
   GPtrArray            *user_ids;         /* as in assignee_dropdown, [0] = any */
   guint                 refresh_id;
+  guint                 clear_search_id;
+  guint                 loading : 1;
+  guint                 reload_again : 1;
   guint                 loaded : 1;
   guint                 store_notifies : 1;
   guint                 restoring_filters : 1;
@@ -103,20 +108,25 @@ on_board_loaded_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   snapshot = beacon_board_model_load_finish (BEACON_BOARD_MODEL (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  /* Changes that came in meanwhile: one more read, after this one is shown. */
+  self->loading = FALSE;
+  if (self->reload_again)
+    {
+      self->reload_again = FALSE;
+      beacon_window_reload (self);
+    }
+
   if (snapshot == NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
       g_debug ("Could not load the board: %s", error->message);
       adw_toast_overlay_add_toast (self->toast_overlay,
                                    adw_toast_new_format (_("Could not load the open tickets: %s"),
                                                          error->message));
       return;
     }
-
-  /* A newer reload was started meanwhile; its answer is the one to show. */
-  if (self->load_cancellable == NULL || g_cancellable_is_cancelled (self->load_cancellable))
-    return;
 
   beacon_board_model_apply (self->board, snapshot);
   update_overview (self);
@@ -132,17 +142,25 @@ on_board_loaded_cb (GObject      *object,
  * @self: a #BeaconWindow
  *
  * Reads the board again, off the main thread, and updates the columns in
- * place when it arrives. A reload still running is abandoned.
+ * place when it arrives. While a read is running, reloads are batched into
+ * one more read after it: a burst of commits (sync, the escalation engine)
+ * costs two reads, not one per commit racing for the store.
  */
 void
 beacon_window_reload (BeaconWindow *self)
 {
   g_return_if_fail (BEACON_IS_WINDOW (self));
 
-  g_cancellable_cancel (self->load_cancellable);
-  g_clear_object (&self->load_cancellable);
-  self->load_cancellable = g_cancellable_new ();
+  if (self->loading)
+    {
+      self->reload_again = TRUE;
+      return;
+    }
 
+  if (self->load_cancellable == NULL)
+    self->load_cancellable = g_cancellable_new ();
+
+  self->loading = TRUE;
   beacon_board_model_load_async (self->board, self->store, self->load_cancellable,
                                  on_board_loaded_cb, g_object_ref (self));
 
@@ -265,9 +283,34 @@ start_search (BeaconWindow *self)
   g_task_run_in_thread (task, search_thread);
 }
 
+static gboolean
+on_clear_search_cb (gpointer user_data)
+{
+  BeaconWindow *self = user_data;
+
+  self->clear_search_id = 0;
+  start_search (self);
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_search_changed_cb (BeaconWindow *self)
 {
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  /* Replacing the text (typing over a selection, gtk_editable_set_text())
+   * empties the entry first, and GtkSearchEntry reports the empty text at
+   * once; showing the whole board for that instant costs more than the
+   * search. An entry still empty once the main loop is idle is cleared. */
+  if (*text == '\0')
+    {
+      if (self->clear_search_id == 0)
+        self->clear_search_id = g_idle_add (on_clear_search_cb, self);
+      return;
+    }
+
+  g_clear_handle_id (&self->clear_search_id, g_source_remove);
   start_search (self);
 }
 
@@ -276,7 +319,7 @@ beacon_window_is_searching (BeaconWindow *self)
 {
   g_return_val_if_fail (BEACON_IS_WINDOW (self), FALSE);
 
-  return self->n_searches > 0;
+  return self->n_searches > 0 || self->clear_search_id != 0;
 }
 
 static void
@@ -873,6 +916,11 @@ beacon_window_constructed (GObject *object)
     }
 
   self->refresh_id = g_timeout_add_seconds (REFRESH_SECONDS, on_refresh_cb, self);
+  /* Sync (issue #6) and the calendar coverage warning (issue #3) */
+  beacon_sync_indicator_attach (BEACON_SYNC_INDICATOR (gtk_widget_get_template_child (
+                                  GTK_WIDGET (self), BEACON_TYPE_WINDOW, "sync_indicator")), self->store);
+  beacon_coverage_banner_attach (BEACON_COVERAGE_BANNER (gtk_widget_get_template_child (
+                                   GTK_WIDGET (self), BEACON_TYPE_WINDOW, "coverage_banner")), self->store);
   beacon_window_reload (self);
 }
 
@@ -886,6 +934,7 @@ beacon_window_dispose (GObject *object)
   g_cancellable_cancel (self->search_cancellable);
   g_clear_object (&self->search_cancellable);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  g_clear_handle_id (&self->clear_search_id, g_source_remove);
   g_clear_weak_pointer (&self->intake_dialog);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BEACON_TYPE_WINDOW);
@@ -979,6 +1028,8 @@ beacon_window_class_init (BeaconWindowClass *klass)
 
   g_type_ensure (BEACON_TYPE_TICKET_OBJECT);
   g_type_ensure (BEACON_TYPE_BOARD_COLUMN);
+  g_type_ensure (BEACON_TYPE_SYNC_INDICATOR);
+  g_type_ensure (BEACON_TYPE_COVERAGE_BANNER);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/beacondesk/Beacon/ui/beacon-window.ui");
@@ -998,6 +1049,8 @@ beacon_window_class_init (BeaconWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeaconWindow, user_content);
   gtk_widget_class_bind_template_child (widget_class, BeaconWindow, filter_button);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
+  gtk_widget_class_bind_template_child_full (widget_class, "sync_indicator", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "coverage_banner", FALSE, 0);
 
   gtk_widget_class_install_action (widget_class, "win.new-ticket", NULL, beacon_window_new_ticket);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, beacon_window_search);

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "beacon-preferences-window.h"
 #include "beacon-report-render.h"
 #include "beacon-window.h"
 
@@ -451,7 +452,7 @@ on_loaded_cb (GObject      *object,
 static const char *
 company_name (void)
 {
-  return g_getenv ("BEACON_COMPANY_NAME");
+  return beacon_preferences_window_get_company_name ();
 }
 
 static void
@@ -510,7 +511,8 @@ on_print_loaded_cb (GObject      *object,
       show_toast (self, error->message);
       return;
     }
-  data->render = beacon_report_render_new (data->report, company_name (), NULL);
+  data->render = beacon_report_render_new (data->report, company_name (),
+                                           beacon_preferences_window_get_company_logo ());
 
   operation = gtk_print_operation_new ();
   gtk_page_setup_set_paper_size_and_default_margins (page_setup, a4);
@@ -553,7 +555,8 @@ export_thread (GTask        *task,
   const char *path = g_object_get_data (G_OBJECT (task), "beacon-path");
   g_autoptr(GError) error = NULL;
 
-  data->render = beacon_report_render_new (data->report, company_name (), NULL);
+  data->render = beacon_report_render_new (data->report, company_name (),
+                                           beacon_preferences_window_get_company_logo ());
   if (!beacon_report_render_to_pdf (data->render, path, &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
