@@ -4,6 +4,8 @@
 #include <locale.h>
 
 #include "beacon-archive.h"
+#include "beacon-calendar.h"
+#include "beacon-policy.h"
 #include "beacon-demo.h"
 #include "beacon-store.h"
 #include "beacon-test-util.h"
@@ -332,6 +334,39 @@ test_demo_data (void)
     }
 }
 
+static void
+test_roles_guard_policy (void)
+{
+  g_autofree char *dir = beacon_test_make_dir ();
+  g_autoptr(BeaconStore) store = open_store (dir, "roles.db", T0);
+  g_autoptr(BeaconCalendar) calendar = beacon_calendar_get_builtin ("cn-5x8");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *engineer = beacon_store_add_user (store, "李强", BEACON_ROLE_ENGINEER, NULL, &error);
+  g_autofree char *supervisor = beacon_store_add_user (store, "赵敏", BEACON_ROLE_SUPERVISOR, NULL, &error);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  g_assert_no_error (error);
+  before = beacon_test_export (store);
+
+  /* An engineer may not move every deadline by editing a calendar. */
+  beacon_store_set_author (store, engineer);
+  g_assert_false (beacon_store_save_calendar (store, calendar, &error));
+  g_assert_error (error, BEACON_STORE_ERROR, BEACON_STORE_ERROR_NOT_ALLOWED);
+  g_assert_nonnull (strstr (error->message, "李强"));
+  g_clear_error (&error);
+  g_assert_cmpint (beacon_store_set_policy (store, "{}", &error), ==, 0);
+  g_assert_error (error, BEACON_STORE_ERROR, BEACON_STORE_ERROR_NOT_ALLOWED);
+  g_clear_error (&error);
+  after = beacon_test_export (store);
+  g_assert_cmpstr (after, ==, before);
+
+  /* A supervisor may. */
+  beacon_store_set_author (store, supervisor);
+  g_assert_true (beacon_store_save_calendar (store, calendar, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -345,6 +380,7 @@ main (int   argc,
   g_test_add_func ("/ticket/search/chinese", test_search_chinese);
   g_test_add_func ("/ticket/fields/validated", test_fields_validated);
   g_test_add_func ("/ticket/demo/consistent", test_demo_data);
+  g_test_add_func ("/ticket/roles/guard-policy", test_roles_guard_policy);
 
   return g_test_run ();
 }

@@ -597,3 +597,31 @@ beacon_store_find_user (BeaconStore  *self,
 
   return user;
 }
+
+/*
+ * Policies and calendars decide every deadline: only supervisors and
+ * administrators change them. A store with no current user is the
+ * administrator's own use on the command line, and may.
+ */
+gboolean
+_beacon_store_require_supervisor (BeaconStore  *self,
+                                  const char   *what,
+                                  GError      **error)
+{
+  g_autoptr(BeaconUser) user = NULL;
+  const char *author = beacon_store_get_author (self);
+
+  if (author == NULL || *author == '\0')
+    return TRUE;
+
+  user = beacon_store_find_user (self, author, NULL);
+  if (user != NULL && (user->role == BEACON_ROLE_SUPERVISOR || user->role == BEACON_ROLE_ADMIN))
+    return TRUE;
+
+  g_set_error (error, BEACON_STORE_ERROR, BEACON_STORE_ERROR_NOT_ALLOWED,
+               /* Translators: the first %s is what was refused, e.g. “Changing the policy” */
+               _("%s needs a supervisor or an administrator; %s is %s"),
+               what, user ? user->name : author,
+               user ? beacon_role_get_label (user->role) : _("not a known user"));
+  return FALSE;
+}

@@ -15,6 +15,7 @@ G_BEGIN_DECLS
  * @BEACON_STORE_ERROR_INVALID: the input is malformed or out of range
  * @BEACON_STORE_ERROR_IMMUTABLE: the change would alter something that cannot change
  * @BEACON_STORE_ERROR_DIVERGED: a change with the same device and sequence but other content
+ * @BEACON_STORE_ERROR_NOT_ALLOWED: the current user's role may not do this
  */
 typedef enum
 {
@@ -24,6 +25,7 @@ typedef enum
   BEACON_STORE_ERROR_INVALID,
   BEACON_STORE_ERROR_IMMUTABLE,
   BEACON_STORE_ERROR_DIVERGED,
+  BEACON_STORE_ERROR_NOT_ALLOWED,
 } BeaconStoreError;
 
 GQuark beacon_store_error_quark (void);

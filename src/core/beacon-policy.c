@@ -838,6 +838,9 @@ beacon_store_set_policy (BeaconStore  *self,
   g_return_val_if_fail (BEACON_IS_STORE (self), 0);
   g_return_val_if_fail (text != NULL, 0);
 
+  if (!_beacon_store_require_supervisor (self, _("Changing the service level policy"), error))
+    return 0;
+
   policy = beacon_policy_new_from_json (text, error);
   if (policy == NULL)
     return 0;

@@ -239,6 +239,9 @@ beacon_store_save_calendar (BeaconStore           *self,
       return FALSE;
     }
 
+  if (!_beacon_store_require_supervisor (self, _("Changing a calendar"), error))
+    return FALSE;
+
   data = beacon_calendar_to_keyfile_data (calendar);
   json_node_set_string (node, data);
 

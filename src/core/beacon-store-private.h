@@ -59,6 +59,9 @@ gboolean      _beacon_store_set_meta      (BeaconStore  *self,
 void          _beacon_store_emit_changed  (BeaconStore  *self);
 
 gboolean      _beacon_text_is_blank       (const char   *text);
+gboolean      _beacon_store_require_supervisor (BeaconStore *self,
+                                                const char  *what,
+                                                GError     **error);
 char         *_beacon_uuid_new            (void);
 char         *_beacon_sql_dup_text        (sqlite3_stmt *stmt,
                                            int           column);
