@@ -27,10 +27,10 @@
 
 #define MAX_ROUNDS 16
 
-/* Breaches acted on in one transaction. The store's lock is let go between
- * batches, so a search or a board read waits for one batch at most, not for
- * the whole first pass over a busy centre's backlog. */
-#define BATCH_SIZE 64
+/* How long one transaction of the engine may hold the store. The store's
+ * lock is let go between batches, so a search or a board read waits for one
+ * batch at most, not for the whole first pass over a busy centre's backlog. */
+#define BATCH_USEC (40 * 1000)
 
 void
 beacon_sla_action_free (BeaconSlaAction *action)
@@ -514,12 +514,13 @@ run_round (BeaconStore  *self,
 
   while (next < breaches->len)
     {
-      guint n_done = 0;
+      gint64 batch_start;
 
       if (!_beacon_store_begin (self, error))
         return FALSE;
 
-      for (; next < breaches->len && n_done < BATCH_SIZE; next++)
+      batch_start = g_get_monotonic_time ();
+      for (; next < breaches->len && g_get_monotonic_time () - batch_start < BATCH_USEC; next++)
         {
           Breach *breach = &g_array_index (breaches, Breach, next);
           gboolean changed = FALSE;
@@ -534,16 +535,15 @@ run_round (BeaconStore  *self,
             }
           if (changed)
             g_hash_table_add (changed_ids, g_strdup (breach->ticket_id));
-          n_done++;
         }
 
       if (!_beacon_store_commit (self, error))
         return FALSE;
 
-      /* A mutex handed back at once is usually taken again by the same
+      /* A mutex handed back is usually taken again at once by the same
        * thread: give those waiting for the store their turn. */
       if (next < breaches->len)
-        g_thread_yield ();
+        g_usleep (1000);
     }
 
   return TRUE;

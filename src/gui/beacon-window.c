@@ -23,6 +23,10 @@
 
 #define REFRESH_SECONDS 30
 
+/* During a burst of commits (sync, the escalation engine's batches), the
+ * board is read again at most this often. */
+#define RELOAD_INTERVAL_MS 500
+
 struct _BeaconWindow
 {
   AdwApplicationWindow  parent_instance;
@@ -38,6 +42,8 @@ struct _BeaconWindow
   GPtrArray            *user_ids;         /* as in assignee_dropdown, [0] = any */
   guint                 refresh_id;
   guint                 clear_search_id;
+  guint                 reload_id;
+  gint64                load_started;
   guint                 loading : 1;
   guint                 reload_again : 1;
   guint                 loaded : 1;
@@ -98,6 +104,17 @@ update_overview (BeaconWindow *self)
 
 static void start_search (BeaconWindow *self);
 
+static gboolean
+on_reload_timeout_cb (gpointer user_data)
+{
+  BeaconWindow *self = user_data;
+
+  self->reload_id = 0;
+  beacon_window_reload (self);
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_board_loaded_cb (GObject      *object,
                     GAsyncResult *result,
@@ -115,8 +132,13 @@ on_board_loaded_cb (GObject      *object,
   self->loading = FALSE;
   if (self->reload_again)
     {
+      gint64 since_ms = (g_get_monotonic_time () - self->load_started) / 1000;
+
       self->reload_again = FALSE;
-      beacon_window_reload (self);
+      if (since_ms >= RELOAD_INTERVAL_MS)
+        beacon_window_reload (self);
+      else if (self->reload_id == 0)
+        self->reload_id = g_timeout_add (RELOAD_INTERVAL_MS - since_ms, on_reload_timeout_cb, self);
     }
 
   if (snapshot == NULL)
@@ -143,17 +165,18 @@ on_board_loaded_cb (GObject      *object,
  *
  * Reads the board again, off the main thread, and updates the columns in
  * place when it arrives. While a read is running, reloads are batched into
- * one more read after it: a burst of commits (sync, the escalation engine)
- * costs two reads, not one per commit racing for the store.
+ * one more read after it, at most every half second: a burst of commits
+ * (sync, the escalation engine) costs a few reads, not one per commit
+ * racing for the store.
  */
 void
 beacon_window_reload (BeaconWindow *self)
 {
   g_return_if_fail (BEACON_IS_WINDOW (self));
 
-  if (self->loading)
+  if (self->loading || self->reload_id != 0)
     {
-      self->reload_again = TRUE;
+      self->reload_again = self->loading;
       return;
     }
 
@@ -161,6 +184,7 @@ beacon_window_reload (BeaconWindow *self)
     self->load_cancellable = g_cancellable_new ();
 
   self->loading = TRUE;
+  self->load_started = g_get_monotonic_time ();
   beacon_board_model_load_async (self->board, self->store, self->load_cancellable,
                                  on_board_loaded_cb, g_object_ref (self));
 
@@ -935,6 +959,7 @@ beacon_window_dispose (GObject *object)
   g_clear_object (&self->search_cancellable);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   g_clear_handle_id (&self->clear_search_id, g_source_remove);
+  g_clear_handle_id (&self->reload_id, g_source_remove);
   g_clear_weak_pointer (&self->intake_dialog);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BEACON_TYPE_WINDOW);
