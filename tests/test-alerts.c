@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include "beacon-alerts.h"
+#include "beacon-escalation.h"
+#include "beacon-metrics.h"
 #include "beacon-store.h"
 #include "beacon-test-util.h"
 
@@ -144,6 +146,71 @@ test_alerts_taken_per_role (void)
   g_assert_no_error (error);
 }
 
+/* Every clock of a ticket alerts, not only its most urgent one; and the
+ * engine's escalations alert on a workstation that learned of them by sync. */
+static void
+test_alerts_every_clock_and_synced (void)
+{
+  g_autofree char *dir = beacon_test_make_dir ();
+  g_autofree char *path_a = g_build_filename (dir, "a.db", NULL);
+  g_autofree char *path_b = g_build_filename (dir, "b.db", NULL);
+  g_autoptr(BeaconStore) a = open_store (path_a, T0);
+  g_autoptr(BeaconStore) b = open_store (path_b, T0);
+  g_autoptr(BeaconTicket) ticket = beacon_test_make_ticket (a, 1);
+  g_autoptr(BeaconMetricsSnapshot) snapshot = NULL;
+  g_autoptr(GArray) alerting = NULL;
+  g_autoptr(GPtrArray) actions = NULL;
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autoptr(GPtrArray) automatic = NULL;
+  g_autoptr(GPtrArray) due = NULL;
+  g_autoptr(GPtrArray) again = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean phone_response = FALSE;
+  gboolean first_reaction = FALSE;
+
+  /* 25 minutes in, nothing done: first reaction (15 min), phone response
+   * (20 min) are breached, remote access (30 min) is in warning. */
+  snapshot = beacon_store_dup_metrics_snapshot (a, &error);
+  g_assert_no_error (error);
+  alerting = beacon_metrics_snapshot_collect_alerting (snapshot, T0 + 25 * 60);
+  for (guint i = 0; i < alerting->len; i++)
+    {
+      const BeaconMetricUrgency *clock = &g_array_index (alerting, BeaconMetricUrgency, i);
+
+      g_assert_cmpstr (clock->ticket_id, ==, ticket->id);
+      if (g_str_equal (clock->metric, "phone-response"))
+        phone_response = clock->status == BEACON_METRIC_BREACHED;
+      if (g_str_equal (clock->metric, "first-reaction"))
+        first_reaction = clock->status == BEACON_METRIC_BREACHED;
+    }
+  g_assert_true (phone_response);
+  g_assert_true (first_reaction);
+  g_assert_cmpuint (alerting->len, >=, 3);
+
+  /* Four hours in, A's engine escalates the level-1 breach and opens the
+   * investigation; B gets the changes and alerts its supervisor, once. */
+  g_assert_true (beacon_store_run_escalation (a, T0 + 4 * 3600, &actions, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (actions->len, >, 0);
+  changes = beacon_store_list_changes (a, NULL, 0, 0, &error);
+  g_assert_true (beacon_store_apply_changes (b, changes, NULL, &error));
+  g_assert_no_error (error);
+
+  automatic = beacon_store_list_automatic_alerts (b, T0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (automatic->len, ==, actions->len);
+
+  due = beacon_store_take_due_alerts (b, automatic, "supervisor-1", BEACON_ROLE_SUPERVISOR,
+                                      T0 + 4 * 3600, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (due->len, ==, automatic->len);
+  g_clear_pointer (&automatic, g_ptr_array_unref);
+  automatic = beacon_store_list_automatic_alerts (b, T0, &error);
+  again = beacon_store_take_due_alerts (b, automatic, "supervisor-1", BEACON_ROLE_SUPERVISOR,
+                                        T0 + 4 * 3600 + 30, &error);
+  g_assert_cmpuint (again->len, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -153,6 +220,7 @@ main (int   argc,
   g_test_add_func ("/alerts/raised-once", test_alerts_raised_once);
   g_test_add_func ("/alerts/follow-role", test_alerts_follow_role);
   g_test_add_func ("/alerts/taken-per-role", test_alerts_taken_per_role);
+  g_test_add_func ("/alerts/every-clock-and-synced", test_alerts_every_clock_and_synced);
 
   return g_test_run ();
 }

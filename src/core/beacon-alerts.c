@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include "beacon-alerts.h"
+#include "beacon-json.h"
+#include "beacon-metrics.h"
 #include "beacon-store-private.h"
 
 static const char * const kind_names[] = {
@@ -248,4 +250,86 @@ beacon_store_take_due_alerts (BeaconStore  *self,
 failed:
   _beacon_store_rollback (self);
   return NULL;
+}
+
+/**
+ * beacon_store_list_automatic_alerts:
+ * @since: the oldest event to consider (e.g. a day before now)
+ *
+ * The escalation engine's events since @since, whichever device ran it:
+ * raised levels, escalations up the chain and opened investigations. They
+ * are alerts on every workstation, including those that learned of them by
+ * sync; the alert key (ticket, kind, event time) keeps each one single.
+ *
+ * Returns: (transfer full) (element-type BeaconAlert): candidates for
+ *   beacon_store_take_due_alerts()
+ */
+GPtrArray *
+beacon_store_list_automatic_alerts (BeaconStore  *self,
+                                    gint64        since,
+                                    GError      **error)
+{
+  g_autoptr(GPtrArray) alerts = g_ptr_array_new_with_free_func ((GDestroyNotify) beacon_alert_free);
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (BEACON_IS_STORE (self), NULL);
+
+  _beacon_store_lock (self);
+  stmt = _beacon_store_prepare (self,
+                                "SELECT e.ticket_id, t.number, e.type, e.occurred_at, e.payload, "
+                                "t.level, t.assignees FROM ticket_events e "
+                                "JOIN tickets t ON t.id = e.ticket_id "
+                                "WHERE e.occurred_at >= ? AND e.type IN ('level-changed', 'escalated') "
+                                "AND json_extract (e.payload, '$.automatic') = 1 "
+                                "ORDER BY e.occurred_at",
+                                error);
+  if (stmt == NULL)
+    {
+      _beacon_store_unlock (self);
+      return NULL;
+    }
+
+  sqlite3_bind_int64 (stmt, 1, since);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autoptr(JsonNode) payload = beacon_json_parse ((const char *) sqlite3_column_text (stmt, 4), NULL);
+      JsonObject *object = payload && JSON_NODE_HOLDS_OBJECT (payload) ? json_node_get_object (payload) : NULL;
+      const char *type = (const char *) sqlite3_column_text (stmt, 2);
+      const char *to = object ? json_object_get_string_member_with_default (object, "to", "") : "";
+      const char *metric = object ? json_object_get_string_member_with_default (object, "metric", "") : "";
+      g_autoptr(JsonNode) assignees = beacon_json_parse ((const char *) sqlite3_column_text (stmt, 6), NULL);
+      g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+      BeaconAlertKind kind;
+      const char *key;
+      BeaconAlert *alert;
+
+      if (g_str_equal (type, "level-changed"))
+        kind = BEACON_ALERT_LEVEL_CHANGED, key = "level";
+      else if (g_str_equal (to, "investigation-team"))
+        kind = BEACON_ALERT_INVESTIGATION, key = "investigation";
+      else
+        kind = BEACON_ALERT_LEVEL_CHANGED, key = "escalation";
+
+      alert = beacon_alert_new ((const char *) sqlite3_column_text (stmt, 0),
+                                (const char *) sqlite3_column_text (stmt, 1),
+                                key, beacon_metric_get_label (metric), kind,
+                                sqlite3_column_int64 (stmt, 3));
+      alert->level = object && json_object_has_member (object, "level")
+                     ? (int) json_object_get_int_member (object, "level")
+                     : sqlite3_column_int (stmt, 5);
+      if (assignees != NULL && JSON_NODE_HOLDS_ARRAY (assignees))
+        {
+          JsonArray *array = json_node_get_array (assignees);
+
+          for (guint i = 0; i < json_array_get_length (array); i++)
+            if (json_array_get_string_element (array, i) != NULL)
+              g_strv_builder_add (ids, json_array_get_string_element (array, i));
+        }
+      alert->assignee_ids = g_strv_builder_end (ids);
+      g_ptr_array_add (alerts, alert);
+    }
+  sqlite3_reset (stmt);
+  _beacon_store_unlock (self);
+
+  return g_steal_pointer (&alerts);
 }

@@ -68,6 +68,9 @@ GPtrArray   *beacon_store_take_due_alerts    (BeaconStore       *self,
                                               BeaconRole         role,
                                               gint64             now,
                                               GError           **error);
+GPtrArray   *beacon_store_list_automatic_alerts (BeaconStore    *self,
+                                                 gint64          since,
+                                                 GError        **error);
 gboolean     beacon_store_alert_was_raised   (BeaconStore       *self,
                                               const BeaconAlert *alert,
                                               GError           **error);

@@ -981,6 +981,44 @@ beacon_metrics_snapshot_evaluate (BeaconMetricsSnapshot *snapshot,
   return urgencies;
 }
 
+/**
+ * beacon_metrics_snapshot_collect_alerting:
+ *
+ * Every live clock in warning or breached at @now, not only each ticket's
+ * most urgent one: a level-1 ticket's late phone response must not wait
+ * behind its first-reaction clock. @n_warning and @n_breached are not set.
+ *
+ * Returns: (transfer full) (element-type BeaconMetricUrgency): the clocks
+ */
+GArray *
+beacon_metrics_snapshot_collect_alerting (BeaconMetricsSnapshot *snapshot,
+                                          gint64                 now)
+{
+  GArray *alerting = g_array_new (FALSE, TRUE, sizeof (BeaconMetricUrgency));
+
+  g_return_val_if_fail (snapshot != NULL, alerting);
+
+  for (guint i = 0; i < snapshot->clocks->len; i++)
+    {
+      LiveClock *clock = &g_array_index (snapshot->clocks, LiveClock, i);
+      BeaconMetricStatus status = status_at (1, clock->warn_at, clock->due_at, 0,
+                                             clock->paused_at, now);
+      BeaconMetricUrgency urgency = { 0 };
+
+      if (status != BEACON_METRIC_WARNING && status != BEACON_METRIC_BREACHED)
+        continue;
+
+      urgency.ticket_id = clock->ticket_id;
+      urgency.metric = clock->metric;
+      urgency.status = status;
+      urgency.due_at = clock->due_at;
+      urgency.remaining = clock->due_at - now;
+      g_array_append_val (alerting, urgency);
+    }
+
+  return alerting;
+}
+
 void
 beacon_metrics_snapshot_free (BeaconMetricsSnapshot *snapshot)
 {

@@ -100,6 +100,8 @@ guint                  beacon_metrics_snapshot_get_n_tickets (BeaconMetricsSnaps
 GArray                *beacon_metrics_snapshot_evaluate (BeaconMetricsSnapshot *snapshot,
                                                          gint64             now,
                                                          GArray            *out_urgencies);
+GArray                *beacon_metrics_snapshot_collect_alerting (BeaconMetricsSnapshot *snapshot,
+                                                                 gint64                 now);
 void                   beacon_metrics_snapshot_free     (BeaconMetricsSnapshot *snapshot);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BeaconMetric, beacon_metric_free)

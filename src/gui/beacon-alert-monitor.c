@@ -76,18 +76,24 @@ add_candidate (GPtrArray          *candidates,
   return alert;
 }
 
-/* The escalation engine acts first (raised levels, investigations are events
- * of their own); then every clock in warning or breached is a candidate. */
+/* How far back the engine's events still alert: a workstation that was off
+ * or offline hears of the last day's escalations when it comes back. */
+#define AUTOMATIC_ALERT_WINDOW (24 * 3600)
+
+/* The escalation engine acts first. Its events, from this device or any
+ * other by sync (raised levels, escalations, investigations), are
+ * candidates; so is every clock in warning or breached, each ticket's every
+ * clock and not only its most urgent one. */
 static GPtrArray *
 collect_candidates (BeaconStore  *store,
                     gint64        now,
                     gboolean     *out_engine_acted,
                     GError      **error)
 {
-  g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) beacon_alert_free);
+  g_autoptr(GPtrArray) candidates = NULL;
   g_autoptr(GPtrArray) actions = NULL;
   g_autoptr(BeaconMetricsSnapshot) snapshot = NULL;
-  g_autoptr(GArray) urgencies = NULL;
+  g_autoptr(GArray) alerting = NULL;
   g_autoptr(GPtrArray) tickets = NULL;
   g_autoptr(GHashTable) by_id = NULL;
 
@@ -95,41 +101,12 @@ collect_candidates (BeaconStore  *store,
     return NULL;
   *out_engine_acted = actions != NULL && actions->len > 0;
 
-  for (guint i = 0; actions != NULL && i < actions->len; i++)
-    {
-      const BeaconSlaAction *action = g_ptr_array_index (actions, i);
-      g_autoptr(BeaconTicket) ticket = beacon_store_get_ticket (store, action->ticket_id, FALSE, NULL);
-      BeaconAlertKind kind;
-      const char *metric;
-      BeaconAlert *alert;
+  candidates = beacon_store_list_automatic_alerts (store, now - AUTOMATIC_ALERT_WINDOW, error);
+  if (candidates == NULL)
+    return NULL;
 
-      if (ticket == NULL)
-        continue;
-
-      switch (action->kind)
-        {
-        case BEACON_SLA_ACTION_LEVEL_RAISED:
-        case BEACON_SLA_ACTION_ESCALATED:
-          kind = BEACON_ALERT_LEVEL_CHANGED;
-          metric = action->kind == BEACON_SLA_ACTION_ESCALATED ? "escalation" : "level";
-          break;
-        case BEACON_SLA_ACTION_INVESTIGATION_OPENED:
-          kind = BEACON_ALERT_INVESTIGATION;
-          metric = "investigation";
-          break;
-        default:
-          continue;
-        }
-
-      alert = add_candidate (candidates, ticket, metric, beacon_metric_get_label (action->metric),
-                             kind, action->instant, 0);
-      alert->level = action->level;
-    }
-
-  /* One read of the open tickets and one evaluation of the live clocks:
-   * each ticket's most urgent clock in warning or breached is a candidate
-   * (when it is met, the next one becomes the most urgent and alerts then).
-   * A warning is keyed by the due time too, which is stable per clock. */
+  /* One read of the open tickets and one pass over the live clocks. A
+   * warning is keyed by the clock's due time, which is stable per clock. */
   tickets = beacon_store_list_tickets (store, TRUE, error);
   if (tickets == NULL)
     return NULL;
@@ -144,28 +121,28 @@ collect_candidates (BeaconStore  *store,
   snapshot = beacon_store_dup_metrics_snapshot (store, error);
   if (snapshot == NULL)
     return NULL;
-  urgencies = beacon_metrics_snapshot_evaluate (snapshot, now, NULL);
+  alerting = beacon_metrics_snapshot_collect_alerting (snapshot, now);
 
-  for (guint i = 0; i < urgencies->len; i++)
+  for (guint i = 0; i < alerting->len; i++)
     {
-      const BeaconMetricUrgency *urgency = &g_array_index (urgencies, BeaconMetricUrgency, i);
-      const BeaconTicket *ticket = g_hash_table_lookup (by_id, urgency->ticket_id);
+      const BeaconMetricUrgency *clock = &g_array_index (alerting, BeaconMetricUrgency, i);
+      const BeaconTicket *ticket = g_hash_table_lookup (by_id, clock->ticket_id);
 
-      if (ticket == NULL || urgency->metric == NULL)
+      if (ticket == NULL)
         continue;
 
-      if (urgency->status == BEACON_METRIC_WARNING)
+      if (clock->status == BEACON_METRIC_WARNING)
         {
-          BeaconAlert *alert = add_candidate (candidates, ticket, urgency->metric,
-                                              beacon_metric_get_label (urgency->metric),
-                                              BEACON_ALERT_WARNING, urgency->due_at, urgency->due_at);
+          BeaconAlert *alert = add_candidate (candidates, ticket, clock->metric,
+                                              beacon_metric_get_label (clock->metric),
+                                              BEACON_ALERT_WARNING, clock->due_at, clock->due_at);
 
           /* In warning now, by the engine's word. */
           alert->raise_at = now;
         }
-      else if (urgency->status == BEACON_METRIC_BREACHED)
-        add_candidate (candidates, ticket, urgency->metric, beacon_metric_get_label (urgency->metric),
-                       BEACON_ALERT_BREACH, urgency->due_at, urgency->due_at);
+      else
+        add_candidate (candidates, ticket, clock->metric, beacon_metric_get_label (clock->metric),
+                       BEACON_ALERT_BREACH, clock->due_at, clock->due_at);
     }
 
   return g_steal_pointer (&candidates);
