@@ -224,31 +224,78 @@ die_with_parent (gpointer data)
 }
 
 static void
-server_start (Server     *server,
-              const char *db)
+store_result (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+static gboolean
+cancel_at_deadline (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Starts beacon-syncd on a free port of 127.0.0.1, with EXTRA arguments
+ * (NULL-terminated, may be NULL), and waits at most 15 s for its address. */
+static void
+server_start_with (Server             *server,
+                   const char         *db,
+                   const char * const *extra)
 {
   const char *syncd = g_getenv ("BEACON_SYNCD");
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
-  g_autofree char *line = NULL;
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GSource) deadline = g_timeout_source_new_seconds (15);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *line = NULL;
 
   g_assert_nonnull (syncd);
   g_free (server->db);
   server->db = g_strdup (db);
+  g_ptr_array_add (argv, (char *) syncd);
+  g_ptr_array_add (argv, "--db");
+  g_ptr_array_add (argv, (char *) db);
+  g_ptr_array_add (argv, "--listen");
+  g_ptr_array_add (argv, "127.0.0.1:0");
+  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) extra[i]);
+  g_ptr_array_add (argv, NULL);
+
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  server->process = g_subprocess_launcher_spawn (launcher, &error, syncd, "--db", db,
-                                                 "--listen", "127.0.0.1:0", NULL);
+  server->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
 
-  /* Blocks until the server says where it listens, or dies (EOF). */
+  /* Until the server says where it listens, dies (EOF), or 15 s pass. */
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
-  line = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_main_context_push_thread_default (context);
+  g_source_set_callback (deadline, cancel_at_deadline, cancellable, NULL);
+  g_source_attach (deadline, context);
+  g_data_input_stream_read_line_async (lines, G_PRIORITY_DEFAULT, cancellable, store_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (context, TRUE);
+  g_source_destroy (deadline);
+  g_main_context_pop_thread_default (context);
+
+  line = g_data_input_stream_read_line_finish_utf8 (lines, result, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (line);
   g_assert_true (g_str_has_prefix (line, "Listening on "));
   g_free (server->url);
   server->url = g_strdup (line + strlen ("Listening on "));
+}
+
+static void
+server_start (Server     *server,
+              const char *db)
+{
+  server_start_with (server, db, NULL);
 }
 
 static void
@@ -1138,6 +1185,285 @@ test_server_restart_mid_push (void)
   g_assert_cmpstr (export_a, ==, export_b);
 }
 
+/* TLS ------------------------------------------------------------------------ */
+
+typedef struct
+{
+  GSubprocess *process;
+  gboolean     timed_out;
+} Deadline;
+
+static gboolean
+kill_at_deadline (gpointer data)
+{
+  Deadline *deadline = data;
+
+  deadline->timed_out = TRUE;
+  g_subprocess_force_exit (deadline->process);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs ARGV to its end, or kills it after SECONDS; returns its exit status
+ * (-1 when it did not exit by itself) and what it wrote. */
+static int
+run_bounded (const char * const *argv,
+             guint               seconds,
+             char              **out,
+             char              **err)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GSource) timeout = g_timeout_source_new_seconds (seconds);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  Deadline deadline = { 0 };
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+
+  deadline.process = process;
+  g_main_context_push_thread_default (context);
+  g_source_set_callback (timeout, kill_at_deadline, &deadline, NULL);
+  g_source_attach (timeout, context);
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, store_result, &result);
+  while (result == NULL)
+    g_main_context_iteration (context, TRUE);
+  g_source_destroy (timeout);
+  g_main_context_pop_thread_default (context);
+
+  g_assert_true (g_subprocess_communicate_utf8_finish (process, result, out, err, &error));
+  g_assert_no_error (error);
+  if (deadline.timed_out || !g_subprocess_get_if_exited (process))
+    return -1;
+  return g_subprocess_get_exit_status (process);
+}
+
+/* The start of beacon-syncd that must be refused before it listens. */
+static void
+assert_syncd_refuses (const char *db,
+                      const char *listen,
+                      const char *tls_cert,
+                      int         status,
+                      const char *said)
+{
+  const char *argv[] = { g_getenv ("BEACON_SYNCD"), "--db", db, "--listen", listen,
+                         tls_cert ? "--tls-cert" : NULL, tls_cert, NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_bounded (argv, 10, &out, &err), ==, status);
+  g_test_message ("beacon-syncd --listen %s: %s", listen, err);
+  g_assert_null (strstr (out, "Listening on"));
+  g_assert_nonnull (strstr (err, said));
+}
+
+static gboolean
+server_is_healthy (const char *url,
+                   const char *ca_file)
+{
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 10, NULL);
+  g_autoptr(GTlsDatabase) database = g_tls_file_database_new (ca_file, NULL);
+  g_autofree char *uri = g_strconcat (url, "v1/health", NULL);
+  g_autoptr(SoupMessage) message = soup_message_new ("GET", uri);
+  g_autoptr(GBytes) body = NULL;
+
+  g_assert_nonnull (database);
+  soup_session_set_tls_database (session, database);
+  body = soup_session_send_and_read (session, message, NULL, NULL);
+  return body != NULL && soup_message_get_status (message) == SOUP_STATUS_OK;
+}
+
+/* PATH (absolute) as seen from the current directory, e.g. ../../tmp/x. */
+static char *
+dup_relative_path (const char *path)
+{
+  g_autofree char *cwd = g_get_current_dir ();
+  g_auto(GStrv) parts = g_strsplit (cwd, G_DIR_SEPARATOR_S, -1);
+  GString *relative = g_string_new (NULL);
+
+  g_assert_true (g_path_is_absolute (path));
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (*parts[i] != '\0')
+      g_string_append (relative, ".." G_DIR_SEPARATOR_S);
+  g_string_append (relative, g_path_skip_root (path));
+  return g_string_free (relative, FALSE);
+}
+
+static gboolean
+has_ticket (Device     *device,
+            const char *id)
+{
+  g_autoptr(BeaconTicket) ticket = beacon_store_get_ticket (device->store, id, FALSE, NULL);
+
+  return ticket != NULL;
+}
+
+/* A refused round: an error that says why, and nothing changed here or there. */
+static void
+assert_sync_refused (Device     *device,
+                     const char *url,
+                     const char *token,
+                     const char *db)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = beacon_test_export (device->store);
+  g_autofree char *after = NULL;
+  gint64 segments = count_server_rows (db, "SELECT count(*) FROM segments");
+  gint64 started = g_get_monotonic_time ();
+  BeaconSyncReport report;
+
+  g_assert_false (beacon_sync_server (device->store, url, token, &report, &error));
+  g_assert_error (error, BEACON_SYNC_ERROR, BEACON_SYNC_ERROR_UNAVAILABLE);
+  g_test_message ("%s: %s", url, error->message);
+  /* Refused at once, not after the client's 60 s timeout. */
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 15 * G_USEC_PER_SEC);
+  g_assert_cmpuint (report.segments_sent, ==, 0);
+  g_assert_cmpuint (report.segments_received, ==, 0);
+  g_assert_cmpint (report.pending, >, 0);
+  after = beacon_test_export (device->store);
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpint (count_server_rows (db, "SELECT count(*) FROM segments"), ==, segments);
+}
+
+static void
+test_server_tls (void)
+{
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+  g_autofree char *dir = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *cert = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *token_a = NULL;
+  g_autofree char *token_b = NULL;
+  g_autofree char *plain_url = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *ticket_a = NULL;
+  g_autofree char *ticket_b = NULL;
+  g_autoptr(Device) a = NULL;
+  g_autoptr(Device) b = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(Server) server = { 0 };
+  BeaconSyncReport report;
+
+  if (openssl == NULL)
+    {
+      g_test_skip ("openssl is not installed (tools/deps.txt lists it): no certificate to serve HTTPS with");
+      return;
+    }
+
+  dir = beacon_test_make_dir ();
+  db = g_build_filename (dir, "syncd.db", NULL);
+  cert = g_build_filename (dir, "cert.pem", NULL);
+  key = g_build_filename (dir, "key.pem", NULL);
+
+  /* A centre's own certificate, for 127.0.0.1 and localhost. */
+  {
+    const char *argv[] = { openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                           "-subj", "/CN=localhost",
+                           "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                           "-keyout", key, "-out", cert, NULL };
+    int status = run_bounded (argv, 30, NULL, &err);
+
+    if (status != 0)
+      g_test_message ("openssl: %s", err);
+    g_assert_cmpint (status, ==, 0);
+  }
+
+  a = device_new (dir, "a", T0);
+  b = device_new (dir, "b", T0);
+  token_a = add_token (db, "a");
+  token_b = add_token (db, "b");
+  {
+    const char *tls[] = { "--tls-cert", cert, "--tls-key", key, NULL };
+
+    server_start_with (&server, db, tls);
+  }
+  g_assert_true (g_str_has_prefix (server.url, "https://127.0.0.1:"));
+  plain_url = g_strconcat ("http://", server.url + strlen ("https://"), NULL);
+
+  /* Without the centre's certificate the client trusts only the system's
+   * authorities: it refuses the server before it sends anything. */
+  g_unsetenv ("BEACON_SYNC_CA_FILE");
+  ticket_a = make_ticket (a);
+  assert_sync_refused (a, server.url, token_a, db);
+  g_assert_cmpint (count_server_rows (db, "SELECT count(*) FROM segments"), ==, 0);
+
+  /* Trusting it, a's ticket reaches b through the server. */
+  g_setenv ("BEACON_SYNC_CA_FILE", cert, TRUE);
+  g_assert_true (beacon_sync_server (a->store, server.url, token_a, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.segments_sent, >, 0);
+  g_assert_false (has_ticket (b, ticket_a));
+  /* A path relative to the current directory does as well. */
+  {
+    g_autofree char *relative = dup_relative_path (cert);
+
+    g_assert_false (g_path_is_absolute (relative));
+    g_setenv ("BEACON_SYNC_CA_FILE", relative, TRUE);
+  }
+  g_assert_true (beacon_sync_server (b->store, server.url, token_b, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.segments_received, >, 0);
+  g_assert_true (has_ticket (b, ticket_a));
+  g_setenv ("BEACON_SYNC_CA_FILE", cert, TRUE);
+  g_assert_true (beacon_sync_server (a->store, server.url, token_a, &report, &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *export_a = beacon_test_export (a->store);
+    g_autofree char *export_b = beacon_test_export (b->store);
+
+    g_assert_cmpstr (export_a, ==, export_b);
+  }
+
+  /* Untrusted again: b's new ticket stays on b, a gets nothing. */
+  g_unsetenv ("BEACON_SYNC_CA_FILE");
+  ticket_b = make_ticket (b);
+  assert_sync_refused (b, server.url, token_b, db);
+  g_assert_false (has_ticket (a, ticket_b));
+
+  /* Plain HTTP to the HTTPS server fails cleanly, even trusting the certificate;
+   * the server keeps serving. */
+  g_setenv ("BEACON_SYNC_CA_FILE", cert, TRUE);
+  assert_sync_refused (b, plain_url, token_b, db);
+  g_assert_true (server_is_healthy (server.url, cert));
+
+  /* And nothing was lost: the next good round carries b's ticket to a. */
+  g_assert_true (beacon_sync_server (b->store, server.url, token_b, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (report.pending, ==, 0);
+  g_assert_true (beacon_sync_server (a->store, server.url, token_a, &report, &error));
+  g_assert_no_error (error);
+  g_assert_true (has_ticket (a, ticket_b));
+  {
+    g_autofree char *export_a = beacon_test_export (a->store);
+    g_autofree char *export_b = beacon_test_export (b->store);
+
+    g_assert_cmpstr (export_a, ==, export_b);
+  }
+  g_unsetenv ("BEACON_SYNC_CA_FILE");
+
+  /* Plain HTTP off loopback is refused before anything listens: with the
+   * port of the running server, binding first would fail otherwise. No
+   * traffic goes anywhere. */
+  {
+    g_autofree char *other_db = g_build_filename (dir, "other.db", NULL);
+    g_autofree char *taken = g_strdup_printf ("0.0.0.0:%s", strrchr (plain_url, ':') + 1);
+
+    *strrchr (taken, '/') = '\0';
+    assert_syncd_refuses (other_db, "0.0.0.0:0", NULL, 1, "--tls-cert");
+    assert_syncd_refuses (other_db, "0.0.0.0:0", NULL, 1, "Refusing plain HTTP on 0.0.0.0");
+    assert_syncd_refuses (other_db, taken, NULL, 1, "Refusing plain HTTP on 0.0.0.0");
+    assert_syncd_refuses (other_db, "[::]:0", NULL, 1, "Refusing plain HTTP on ::");
+    /* A certificate without its key is wrong usage. */
+    assert_syncd_refuses (other_db, "127.0.0.1:0", cert, 2, "--tls-key");
+  }
+
+  server_kill (&server);
+}
+
 /* The fuzzer, for a bounded time, when it was built. */
 static void
 test_fuzz_segment (void)
@@ -1203,6 +1529,7 @@ main (int   argc,
   g_test_add_func ("/sync/failure/too-new-format", test_too_new_format);
   g_test_add_func ("/sync/server/refusals", test_server_refusals);
   g_test_add_func ("/sync/server/restart-mid-push", test_server_restart_mid_push);
+  g_test_add_func ("/sync/server/tls", test_server_tls);
   g_test_add_func ("/sync/fuzz/segment", test_fuzz_segment);
 
   return g_test_run ();

@@ -357,7 +357,10 @@ beacon_sync_server (BeaconStore       *store,
 
   if (ca_file != NULL && *ca_file != '\0')
     {
-      g_autoptr(GTlsDatabase) database = g_tls_file_database_new (ca_file, &round_error);
+      /* GTlsFileDatabase wants an absolute path: with a relative one it
+       * trusts nothing, and every server looked untrusted. */
+      g_autofree char *ca_path = g_canonicalize_filename (ca_file, NULL);
+      g_autoptr(GTlsDatabase) database = g_tls_file_database_new (ca_path, &round_error);
 
       if (database != NULL)
         soup_session_set_tls_database (client.session, database);
