@@ -12,7 +12,9 @@
 
 /* The form an operator fills while the customer is still on the line: who
  * calls, from which site, what kind of request, how grave, and what they see.
- * The customer field searches the archive as the operator types. */
+ * The customer field searches the archive as the operator types; a caller
+ * the archive does not know yet, and their site, contact or system, can be
+ * added on the spot without leaving the form. */
 
 #define DEFAULT_LEVEL 3
 #define MIN_MATCHES_WIDTH 360
@@ -24,6 +26,7 @@ struct _BeaconIntakeDialog
   BeaconStore        *store;
   GPtrArray          *customers;        /* BeaconCustomer, the whole archive */
   GPtrArray          *matches;          /* BeaconCustomer, borrowed, as in customer_matches */
+  char               *new_customer_name; /* offered after the matches, or %NULL */
   BeaconCustomer     *chosen_customer;  /* with its sites */
   GArray             *kinds;            /* BeaconTicketKind, as in kind_names */
   guint               setting_customer_text : 1;
@@ -36,12 +39,19 @@ struct _BeaconIntakeDialog
   GtkListView        *customer_list;
   GtkSingleSelection *customer_selection;
   GtkStringList      *customer_matches;
+  GtkStringList      *customer_offer;
   AdwComboRow        *site_row;
   GtkStringList      *site_names;
+  AdwEntryRow        *new_site_row;
+  GtkLabel           *new_site_error_label;
   AdwComboRow        *contact_row;
   GtkStringList      *contact_names;
+  AdwEntryRow        *new_contact_row;
+  GtkLabel           *new_contact_error_label;
   AdwComboRow        *system_row;
   GtkStringList      *system_names;
+  AdwEntryRow        *new_system_row;
+  GtkLabel           *new_system_error_label;
   AdwEntryRow        *fault_time_row;
   GtkLabel           *fault_time_error_label;
   AdwExpanderRow     *checklist_row;
@@ -119,6 +129,21 @@ set_field_error (GtkWidget *row,
     gtk_widget_remove_css_class (row, "error");
 }
 
+static void
+show_field_error (GtkWidget  *row,
+                  GtkLabel   *error_label,
+                  const char *message)
+{
+  gtk_label_set_label (error_label, message);
+  set_field_error (row, error_label, TRUE);
+}
+
+static char *
+dup_stripped_text (gpointer editable)
+{
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (editable))));
+}
+
 static gboolean
 customer_matches_text (const BeaconCustomer *customer,
                        const char           *folded_text)
@@ -129,6 +154,30 @@ customer_matches_text (const BeaconCustomer *customer,
   return strstr (folded_name, folded_text) != NULL || strstr (folded_code, folded_text) != NULL;
 }
 
+/* Typing the whole name (or code) counts as choosing, even without picking it
+ * from the list. */
+static const BeaconCustomer *
+find_exact_customer (BeaconIntakeDialog *self,
+                     const char         *text)
+{
+  g_autofree char *folded_text = g_utf8_casefold (text, -1);
+
+  if (*folded_text == '\0')
+    return NULL;
+
+  for (guint i = 0; i < self->customers->len; i++)
+    {
+      BeaconCustomer *customer = g_ptr_array_index (self->customers, i);
+      g_autofree char *folded_name = g_utf8_casefold (customer->name ? customer->name : "", -1);
+      g_autofree char *folded_code = g_utf8_casefold (customer->code ? customer->code : "", -1);
+
+      if (g_str_equal (folded_name, folded_text) || g_str_equal (folded_code, folded_text))
+        return customer;
+    }
+
+  return NULL;
+}
+
 static void
 update_customer_matches (BeaconIntakeDialog *self,
                          const char         *text)
@@ -136,8 +185,10 @@ update_customer_matches (BeaconIntakeDialog *self,
   g_autofree char *folded_text = g_utf8_casefold (text, -1);
   g_autoptr(GPtrArray) names = g_ptr_array_new ();
   guint n_old = g_list_model_get_n_items (G_LIST_MODEL (self->customer_matches));
+  guint n_old_offers = g_list_model_get_n_items (G_LIST_MODEL (self->customer_offer));
 
   g_ptr_array_set_size (self->matches, 0);
+  g_clear_pointer (&self->new_customer_name, g_free);
 
   for (guint i = 0; i < self->customers->len; i++)
     {
@@ -149,11 +200,46 @@ update_customer_matches (BeaconIntakeDialog *self,
           g_ptr_array_add (names, customer->name);
         }
     }
-  g_ptr_array_add (names, NULL);
 
+  g_ptr_array_add (names, NULL);
   gtk_string_list_splice (self->customer_matches, 0, n_old, (const char * const *)names->pdata);
-  if (self->matches->len > 0)
+
+  /* A caller the archive does not know yet: the last choice adds them. */
+  if (*text != '\0' && find_exact_customer (self, text) == NULL)
+    {
+      /* Translators: the last line of the customer matches; %s is what the operator typed */
+      g_autofree char *offer = g_strdup_printf (_("Add “%s” as a new customer"), text);
+      const char * const offers[] = { offer, NULL };
+
+      self->new_customer_name = g_strdup (text);
+      gtk_string_list_splice (self->customer_offer, 0, n_old_offers, offers);
+    }
+  else
+    {
+      gtk_string_list_splice (self->customer_offer, 0, n_old_offers, NULL);
+    }
+
+  if (self->matches->len > 0 || self->new_customer_name != NULL)
     gtk_single_selection_set_selected (self->customer_selection, 0);
+}
+
+/* The matches, and the offer to add a new customer after them. */
+static guint
+count_customer_choices (BeaconIntakeDialog *self)
+{
+  return self->matches->len + (self->new_customer_name != NULL ? 1 : 0);
+}
+
+static void
+clear_customer_matches (BeaconIntakeDialog *self)
+{
+  guint n_old = g_list_model_get_n_items (G_LIST_MODEL (self->customer_matches));
+  guint n_old_offers = g_list_model_get_n_items (G_LIST_MODEL (self->customer_offer));
+
+  g_ptr_array_set_size (self->matches, 0);
+  g_clear_pointer (&self->new_customer_name, g_free);
+  gtk_string_list_splice (self->customer_matches, 0, n_old, NULL);
+  gtk_string_list_splice (self->customer_offer, 0, n_old_offers, NULL);
 }
 
 static void
@@ -330,6 +416,17 @@ fill_sites (BeaconIntakeDialog *self)
   gtk_string_list_splice (self->site_names, 0, n_old, (const char * const *)names->pdata);
   adw_combo_row_set_selected (self->site_row, 0);
   gtk_widget_set_sensitive (GTK_WIDGET (self->site_row), has_sites);
+
+  /* What the archive lacks can be added once it is clear whose it is. */
+  gtk_widget_set_visible (GTK_WIDGET (self->new_site_row), self->chosen_customer != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->new_contact_row), self->chosen_customer != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->new_system_row), self->chosen_customer != NULL);
+  if (self->chosen_customer == NULL)
+    {
+      set_field_error (GTK_WIDGET (self->new_site_row), self->new_site_error_label, FALSE);
+      set_field_error (GTK_WIDGET (self->new_contact_row), self->new_contact_error_label, FALSE);
+      set_field_error (GTK_WIDGET (self->new_system_row), self->new_system_error_label, FALSE);
+    }
   fill_people_and_systems (self, has_sites ? get_chosen_site_id (self) : NULL);
 }
 
@@ -344,14 +441,14 @@ set_customer_text (BeaconIntakeDialog *self,
 }
 
 static void
-choose_customer (BeaconIntakeDialog   *self,
-                 const BeaconCustomer *customer)
+choose_customer (BeaconIntakeDialog *self,
+                 const char         *customer_id)
 {
   g_autoptr(GError) error = NULL;
   BeaconCustomer *full;
 
   /* The archive list may leave out the sites; the full record has them. */
-  full = beacon_store_find_customer (self->store, customer->id, &error);
+  full = beacon_store_find_customer (self->store, customer_id, &error);
   if (full == NULL)
     {
       show_store_error (self, error->message);
@@ -377,37 +474,55 @@ forget_customer (BeaconIntakeDialog *self)
   fill_sites (self);
 }
 
-/* Typing the whole name (or code) counts as choosing, even without picking it
- * from the list. */
-static const BeaconCustomer *
-find_exact_customer (BeaconIntakeDialog *self,
-                     const char         *text)
+static void load_customers (BeaconIntakeDialog *self);
+
+/* A single small write: the operator waits for it anyway, as the rest of
+ * the form depends on the new record. */
+static void
+add_new_customer (BeaconIntakeDialog *self)
 {
-  g_autofree char *folded_text = g_utf8_casefold (text, -1);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *customer_id = NULL;
 
-  if (*folded_text == '\0')
-    return NULL;
+  g_assert (self->new_customer_name != NULL);
 
-  for (guint i = 0; i < self->customers->len; i++)
+  customer_id = beacon_store_add_customer (self->store, self->new_customer_name, NULL, &error);
+  if (customer_id == NULL)
     {
-      BeaconCustomer *customer = g_ptr_array_index (self->customers, i);
-      g_autofree char *folded_name = g_utf8_casefold (customer->name ? customer->name : "", -1);
-      g_autofree char *folded_code = g_utf8_casefold (customer->code ? customer->code : "", -1);
-
-      if (g_str_equal (folded_name, folded_text) || g_str_equal (folded_code, folded_text))
-        return customer;
+      show_customer_popover (self, FALSE);
+      show_field_error (GTK_WIDGET (self->customer_row), self->customer_error_label, error->message);
+      return;
     }
 
-  return NULL;
+  /* So that the next search finds the newcomer too. */
+  load_customers (self);
+  choose_customer (self, customer_id);
+
+  /* A new customer has no sites yet; the likely next step is to add one. */
+  if (self->chosen_customer != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (self->new_site_row));
+}
+
+static void
+choose_match (BeaconIntakeDialog *self,
+              guint               position)
+{
+  if (position < self->matches->len)
+    {
+      const BeaconCustomer *customer = g_ptr_array_index (self->matches, position);
+
+      choose_customer (self, customer->id);
+    }
+  else if (position == self->matches->len && self->new_customer_name != NULL)
+    {
+      add_new_customer (self);
+    }
 }
 
 static void
 choose_selected_match (BeaconIntakeDialog *self)
 {
-  guint position = gtk_single_selection_get_selected (self->customer_selection);
-
-  if (position < self->matches->len)
-    choose_customer (self, g_ptr_array_index (self->matches, position));
+  choose_match (self, gtk_single_selection_get_selected (self->customer_selection));
 }
 
 static void
@@ -426,14 +541,14 @@ on_customer_row_changed_cb (BeaconIntakeDialog *self,
     forget_customer (self);
 
   update_customer_matches (self, stripped);
-  show_customer_popover (self, *stripped != '\0' && self->matches->len > 0);
+  show_customer_popover (self, *stripped != '\0' && count_customer_choices (self) > 0);
 }
 
 static void
 on_customer_row_entry_activated_cb (BeaconIntakeDialog *self,
                                     AdwEntryRow        *row)
 {
-  if (self->chosen_customer == NULL && self->matches->len > 0)
+  if (self->chosen_customer == NULL && count_customer_choices (self) > 0)
     choose_selected_match (self);
 }
 
@@ -442,8 +557,7 @@ on_customer_list_activate_cb (BeaconIntakeDialog *self,
                               guint               position,
                               GtkListView        *list)
 {
-  if (position < self->matches->len)
-    choose_customer (self, g_ptr_array_index (self->matches, position));
+  choose_match (self, position);
 }
 
 /* The popover never takes the focus, so the keys that walk its list are
@@ -456,7 +570,7 @@ on_customer_key_pressed_cb (GtkEventControllerKey *controller,
                             BeaconIntakeDialog    *self)
 {
   guint position = gtk_single_selection_get_selected (self->customer_selection);
-  guint n_matches = self->matches->len;
+  guint n_matches = count_customer_choices (self);
 
   if (!gtk_widget_get_visible (GTK_WIDGET (self->customer_popover)) || n_matches == 0)
     return GDK_EVENT_PROPAGATE;
@@ -560,13 +674,14 @@ beacon_intake_dialog_create (GtkWidget  *widget,
       const BeaconCustomer *customer = find_exact_customer (self, stripped);
 
       if (customer != NULL)
-        choose_customer (self, customer);
+        choose_customer (self, customer->id);
     }
 
   if (self->chosen_customer == NULL)
     {
       show_customer_popover (self, FALSE);
-      set_field_error (GTK_WIDGET (self->customer_row), self->customer_error_label, TRUE);
+      show_field_error (GTK_WIDGET (self->customer_row), self->customer_error_label,
+                        _("Choose a customer"));
       first_invalid = GTK_WIDGET (self->customer_row);
     }
 
@@ -637,6 +752,168 @@ beacon_intake_dialog_create (GtkWidget  *widget,
 }
 
 static void
+select_string_id (AdwComboRow *row,
+                  GPtrArray   *ids,
+                  const char  *id)
+{
+  for (guint i = 0; id != NULL && i < ids->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (ids, i), id) == 0)
+      {
+        adw_combo_row_set_selected (row, i);
+        return;
+      }
+}
+
+/* Reads the chosen customer again after an addition, and selects what was
+ * added: @site_id (or else the site chosen before), @contact_id, @system_id. */
+static void
+reload_customer (BeaconIntakeDialog *self,
+                 const char         *site_id,
+                 const char         *contact_id,
+                 const char         *system_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *chosen_site_id = g_strdup (site_id ? site_id : get_chosen_site_id (self));
+  BeaconCustomer *full;
+
+  full = beacon_store_find_customer (self->store, self->chosen_customer->id, &error);
+  if (full == NULL)
+    {
+      show_store_error (self, error->message);
+      return;
+    }
+
+  g_clear_pointer (&self->chosen_customer, beacon_customer_free);
+  self->chosen_customer = full;
+  fill_sites (self);
+
+  for (guint i = 0; chosen_site_id != NULL && i < full->sites->len; i++)
+    if (g_strcmp0 (((BeaconSite *)g_ptr_array_index (full->sites, i))->id, chosen_site_id) == 0)
+      adw_combo_row_set_selected (self->site_row, i);
+
+  select_string_id (self->contact_row, self->contact_ids, contact_id);
+  select_string_id (self->system_row, self->system_ids, system_id);
+}
+
+static void
+on_new_site_row_changed_cb (BeaconIntakeDialog *self)
+{
+  set_field_error (GTK_WIDGET (self->new_site_row), self->new_site_error_label, FALSE);
+}
+
+static void
+on_new_site_row_entry_activated_cb (BeaconIntakeDialog *self)
+{
+  g_autofree char *name = dup_stripped_text (self->new_site_row);
+  g_autofree char *site_id = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->chosen_customer == NULL)
+    return;
+
+  site_id = beacon_store_add_site (self->store, self->chosen_customer->id, name, NULL, &error);
+  if (site_id == NULL)
+    {
+      show_field_error (GTK_WIDGET (self->new_site_row), self->new_site_error_label, error->message);
+      return;
+    }
+
+  gtk_editable_set_text (GTK_EDITABLE (self->new_site_row), "");
+  reload_customer (self, site_id, NULL, NULL);
+}
+
+static gboolean
+is_phone_char (char c)
+{
+  return g_ascii_isdigit (c) || strchr ("+-() ", c) != NULL;
+}
+
+/* “王工 138 0013 8000”: what the text ends with is the phone when it looks
+ * like one, with at least a few digits; the rest is the name. */
+static void
+split_contact (const char  *text,
+               char       **name,
+               char       **phone)
+{
+  const char *start = text + strlen (text);
+  guint n_digits = 0;
+
+  while (start > text && is_phone_char (start[-1]))
+    {
+      start--;
+      if (g_ascii_isdigit (*start))
+        n_digits++;
+    }
+
+  if (n_digits < 3)
+    start = text + strlen (text);
+
+  *name = g_strstrip (g_strndup (text, start - text));
+  *phone = *start ? g_strstrip (g_strdup (start)) : NULL;
+}
+
+static void
+on_new_contact_row_changed_cb (BeaconIntakeDialog *self)
+{
+  set_field_error (GTK_WIDGET (self->new_contact_row), self->new_contact_error_label, FALSE);
+}
+
+static void
+on_new_contact_row_entry_activated_cb (BeaconIntakeDialog *self)
+{
+  g_autofree char *text = dup_stripped_text (self->new_contact_row);
+  g_autofree char *name = NULL;
+  g_autofree char *phone = NULL;
+  g_autofree char *contact_id = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->chosen_customer == NULL)
+    return;
+
+  split_contact (text, &name, &phone);
+  contact_id = beacon_store_add_contact (self->store, self->chosen_customer->id,
+                                         get_chosen_site_id (self), name, phone, &error);
+  if (contact_id == NULL)
+    {
+      show_field_error (GTK_WIDGET (self->new_contact_row), self->new_contact_error_label,
+                        error->message);
+      return;
+    }
+
+  gtk_editable_set_text (GTK_EDITABLE (self->new_contact_row), "");
+  reload_customer (self, NULL, contact_id, NULL);
+}
+
+static void
+on_new_system_row_changed_cb (BeaconIntakeDialog *self)
+{
+  set_field_error (GTK_WIDGET (self->new_system_row), self->new_system_error_label, FALSE);
+}
+
+static void
+on_new_system_row_entry_activated_cb (BeaconIntakeDialog *self)
+{
+  g_autofree char *name = dup_stripped_text (self->new_system_row);
+  g_autofree char *system_id = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->chosen_customer == NULL)
+    return;
+
+  system_id = beacon_store_add_system (self->store, self->chosen_customer->id,
+                                       get_chosen_site_id (self), name, NULL, NULL, &error);
+  if (system_id == NULL)
+    {
+      show_field_error (GTK_WIDGET (self->new_system_row), self->new_system_error_label,
+                        error->message);
+      return;
+    }
+
+  gtk_editable_set_text (GTK_EDITABLE (self->new_system_row), "");
+  reload_customer (self, NULL, NULL, system_id);
+}
+
+static void
 fill_choices (BeaconIntakeDialog *self)
 {
   for (BeaconTicketKind kind = 0; kind < BEACON_N_KINDS; kind++)
@@ -671,6 +948,8 @@ load_customers (BeaconIntakeDialog *self)
       return;
     }
 
+  /* The matches point into the list being replaced. */
+  clear_customer_matches (self);
   g_clear_pointer (&self->customers, g_ptr_array_unref);
   self->customers = customers;
 }
@@ -707,6 +986,7 @@ beacon_intake_dialog_finalize (GObject *object)
 
   g_clear_pointer (&self->chosen_customer, beacon_customer_free);
   g_clear_pointer (&self->matches, g_ptr_array_unref);
+  g_clear_pointer (&self->new_customer_name, g_free);
   g_clear_pointer (&self->customers, g_ptr_array_unref);
   g_clear_pointer (&self->kinds, g_array_unref);
   g_clear_pointer (&self->contact_ids, g_ptr_array_unref);
@@ -796,8 +1076,15 @@ beacon_intake_dialog_class_init (BeaconIntakeDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, customer_list);
   gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, customer_selection);
   gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, customer_matches);
+  gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, customer_offer);
   gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, site_row);
   gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, site_names);
+  gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, new_site_row);
+  gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, new_site_error_label);
+  gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, new_contact_row);
+  gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, new_contact_error_label);
+  gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, new_system_row);
+  gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, new_system_error_label);
   gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, channel_row);
   gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, contact_row);
   gtk_widget_class_bind_template_child (widget_class, BeaconIntakeDialog, contact_names);
@@ -818,6 +1105,12 @@ beacon_intake_dialog_class_init (BeaconIntakeDialogClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_customer_row_entry_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_customer_list_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_summary_row_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_new_site_row_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_new_site_row_entry_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_new_contact_row_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_new_contact_row_entry_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_new_system_row_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_new_system_row_entry_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "intake.create", NULL,
                                    beacon_intake_dialog_create);
@@ -834,8 +1127,16 @@ static void
 beacon_intake_dialog_init (BeaconIntakeDialog *self)
 {
   GtkEventController *controller;
+  GListStore *models = g_list_store_new (G_TYPE_LIST_MODEL);
+  g_autoptr(GtkFlattenListModel) customer_choices = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* The matches, then the offer to add a new customer. */
+  g_list_store_append (models, self->customer_matches);
+  g_list_store_append (models, self->customer_offer);
+  customer_choices = gtk_flatten_list_model_new (G_LIST_MODEL (models));
+  gtk_single_selection_set_model (self->customer_selection, G_LIST_MODEL (customer_choices));
 
   self->customers = g_ptr_array_new_with_free_func ((GDestroyNotify)beacon_customer_free);
   self->matches = g_ptr_array_new ();
