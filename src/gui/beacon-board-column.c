@@ -18,6 +18,7 @@ struct _BeaconBoardColumn
 
   BeaconStage         stage;
   GListModel         *tickets;
+  gboolean            disposed;
 
   /* Template widgets */
   GtkLabel           *title_label;
@@ -112,20 +113,62 @@ on_drag_begin_cb (GtkDragSource *source,
   gtk_drag_source_set_icon (source, paintable, 0, 0);
 }
 
+/* Cards are kept for reuse when their rows go. GtkListView (GTK 4.8) keeps
+ * a row widget for up to 200 items from the top of each column, not only
+ * for those on screen, so a search that changes most of the board used to
+ * build and destroy a thousand cards; now it moves them. The pool is shared
+ * by the columns, and emptied when the last column goes. */
+#define CARD_POOL_MAX 1500
+
+static GPtrArray *card_pool;
+static guint      n_columns_alive;
+
 static void
 setup_card_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
                BeaconBoardColumn        *self)
 {
-  GtkWidget *card = beacon_ticket_card_new ();
-  GtkDragSource *source = gtk_drag_source_new ();
+  GtkWidget *card;
+  GtkDragSource *source;
 
+  if (card_pool != NULL && card_pool->len > 0)
+    {
+      card = g_ptr_array_steal_index_fast (card_pool, card_pool->len - 1);
+      gtk_list_item_set_child (item, card);
+      g_object_set_data_full (G_OBJECT (item), "beacon-card", card, g_object_unref);
+      return;
+    }
+
+  card = beacon_ticket_card_new ();
+  source = gtk_drag_source_new ();
   gtk_drag_source_set_actions (source, GDK_ACTION_MOVE);
   g_signal_connect (source, "prepare", G_CALLBACK (on_drag_prepare_cb), NULL);
   g_signal_connect (source, "drag-begin", G_CALLBACK (on_drag_begin_cb), NULL);
   gtk_widget_add_controller (card, GTK_EVENT_CONTROLLER (source));
 
   gtk_list_item_set_child (item, card);
+  g_object_set_data_full (G_OBJECT (item), "beacon-card", g_object_ref_sink (card), g_object_unref);
+}
+
+static void
+teardown_card_cb (GtkSignalListItemFactory *factory,
+                  GtkListItem              *item,
+                  BeaconBoardColumn        *self)
+{
+  /* The row widget may have let go of the card already; setup_card_cb()
+   * keeps a reference of its own on the list item for this. */
+  GtkWidget *card = g_object_steal_data (G_OBJECT (item), "beacon-card");
+
+  if (card == NULL)
+    return;
+
+  if (gtk_list_item_get_child (item) == card)
+    gtk_list_item_set_child (item, NULL);
+  beacon_ticket_card_set_ticket (BEACON_TICKET_CARD (card), NULL);
+  if (card_pool != NULL && card_pool->len < CARD_POOL_MAX && gtk_widget_get_parent (card) == NULL)
+    g_ptr_array_add (card_pool, card);
+  else
+    g_object_unref (card);
 }
 
 static void
@@ -174,6 +217,13 @@ beacon_board_column_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->tickets);
+
+  if (!self->disposed)
+    {
+      self->disposed = TRUE;
+      if (--n_columns_alive == 0)
+        g_clear_pointer (&card_pool, g_ptr_array_unref);
+    }
 
   G_OBJECT_CLASS (beacon_board_column_parent_class)->dispose (object);
 }
@@ -224,10 +274,14 @@ beacon_board_column_init (BeaconBoardColumn *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  if (n_columns_alive++ == 0)
+    card_pool = g_ptr_array_new_with_free_func (g_object_unref);
+
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_card_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_card_cb), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (unbind_card_cb), self);
+  g_signal_connect (factory, "teardown", G_CALLBACK (teardown_card_cb), self);
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);
 

@@ -18,6 +18,8 @@ struct _BeaconTicketCard
 
   BeaconTicketObject *ticket;
   gulong              changed_handler;
+  int                 level;          /* the chip's, 0 before the first */
+  gboolean            highlighted;
 
   /* Template widgets */
   GtkLabel           *level_chip;
@@ -63,10 +65,16 @@ sync_card (BeaconTicketCard *self)
   ticket = beacon_ticket_object_get_ticket (self->ticket);
   level = CLAMP (ticket->level, BEACON_LEVEL_MIN, BEACON_LEVEL_MAX);
 
-  for (guint i = 0; i < G_N_ELEMENTS (level_classes); i++)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->level_chip), level_classes[i]);
-  gtk_widget_add_css_class (GTK_WIDGET (self->level_chip), level_classes[level - 1]);
-  gtk_label_set_label (self->level_chip, beacon_level_get_chip_label (level));
+  /* Cards are rebound by the thousand when a search changes the board:
+   * touch only what differs from the ticket shown before. */
+  if (level != self->level)
+    {
+      if (self->level > 0)
+        gtk_widget_remove_css_class (GTK_WIDGET (self->level_chip), level_classes[self->level - 1]);
+      gtk_widget_add_css_class (GTK_WIDGET (self->level_chip), level_classes[level - 1]);
+      gtk_label_set_label (self->level_chip, beacon_level_get_chip_label (level));
+      self->level = level;
+    }
 
   gtk_label_set_label (self->number_label, ticket->number);
   gtk_label_set_label (self->customer_label, beacon_ticket_object_get_customer_site (self->ticket));
@@ -76,10 +84,14 @@ sync_card (BeaconTicketCard *self)
   sla = beacon_ticket_object_get_sla (self->ticket);
   beacon_countdown_set_metric (self->countdown, sla);
 
-  if (beacon_ticket_object_get_highlighted (self->ticket))
-    gtk_widget_add_css_class (GTK_WIDGET (self), "highlighted");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self), "highlighted");
+  if (!beacon_ticket_object_get_highlighted (self->ticket) != !self->highlighted)
+    {
+      self->highlighted = !self->highlighted;
+      if (self->highlighted)
+        gtk_widget_add_css_class (GTK_WIDGET (self), "highlighted");
+      else
+        gtk_widget_remove_css_class (GTK_WIDGET (self), "highlighted");
+    }
 
   /* Translators: how a screen reader announces a card: number, level, customer, summary */
   accessible = g_strdup_printf (_("%s, %s, %s: %s"), ticket->number, beacon_level_get_label (level),
