@@ -9,6 +9,7 @@
 #include "beacon-application.h"
 #include "beacon-archive.h"
 #include "beacon-countdown.h"
+#include "beacon-gui-test-util.h"
 #include "beacon-intake-dialog.h"
 #include "beacon-ticker.h"
 #include "beacon-ticket-card.h"
@@ -27,26 +28,6 @@
 /* 2026-11-27T09:35:00+08:00 */
 #define T_NOW ((gint64) 1795743300)
 #define FAKE_NOW "2026-11-27T09:35:00+08:00"
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-spin_until (Condition condition,
-            gpointer  data,
-            guint     timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-
-  return TRUE;
-}
 
 /* The notification server ------------------------------------------------- */
 
@@ -245,42 +226,13 @@ seed (Fixture    *fixture,
     }
 }
 
-static gboolean
-escalation_settled (gpointer data)
-{
-  BeaconAlertMonitor *monitor = beacon_application_get_alert_monitor (BEACON_APPLICATION (data));
-
-  return beacon_alert_monitor_get_n_runs (monitor) > 0 && !beacon_alert_monitor_is_busy (monitor);
-}
-
-static gboolean
-window_is_loaded (gpointer data)
-{
-  return beacon_window_get_loaded (BEACON_WINDOW (data));
-}
-
 static void
 fixture_start (Fixture *fixture)
 {
-  static guint n_apps;
-  g_autofree char *app_id = g_strdup_printf ("%s.Board%u", APP_ID, ++n_apps);
-  g_autoptr(GError) error = NULL;
-
-  fixture->app = beacon_application_new ();
-  g_application_set_application_id (G_APPLICATION (fixture->app), app_id);
-  g_application_set_flags (G_APPLICATION (fixture->app), G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (fixture->app), NULL, &error);
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (fixture->app));
-
-  fixture->store = beacon_application_get_store (fixture->app);
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (fixture->app)); l; l = l->next)
-    if (BEACON_IS_WINDOW (l->data))
-      fixture->window = l->data;
-
+  fixture->app = beacon_gui_test_start_app ("Board", &fixture->store, &fixture->window);
   g_assert_nonnull (fixture->window);
-  g_assert_true (spin_until (escalation_settled, fixture->app, WAIT_MS));
-  g_assert_true (spin_until (window_is_loaded, fixture->window, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (beacon_gui_test_escalation_settled, fixture->app, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (beacon_gui_test_window_is_loaded, fixture->window, WAIT_MS));
 }
 
 static void
@@ -415,66 +367,6 @@ dup_format_prefix (const char *format)
   return g_strndup (translated, strstr (translated, "%s") - translated);
 }
 
-/* Screenshots -------------------------------------------------------------- */
-
-static guint n_frames_painted;
-
-static void
-on_after_paint_cb (GdkFrameClock *clock,
-                   gpointer       user_data)
-{
-  n_frames_painted++;
-}
-
-static gboolean
-enough_frames (gpointer data)
-{
-  return n_frames_painted >= GPOINTER_TO_UINT (data);
-}
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  const char *dir = g_getenv ("BEACON_SCREENSHOT_DIR");
-  const char *language = g_getenv ("LANGUAGE");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file_name = NULL;
-  g_autofree char *path = NULL;
-  GtkSnapshot *snapshot;
-  GdkFrameClock *clock;
-  gulong handler;
-  int width, height;
-
-  if (dir == NULL || *dir == '\0')
-    return;
-
-  g_assert_true (gtk_widget_get_mapped (widget));
-  clock = gtk_widget_get_frame_clock (widget);
-  n_frames_painted = 0;
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint_cb), NULL);
-  gtk_widget_queue_draw (widget);
-  g_assert_true (spin_until (enough_frames, GUINT_TO_POINTER (2), WAIT_MS));
-  g_signal_handler_disconnect (clock, handler);
-
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  g_mkdir_with_parents (dir, 0755);
-  file_name = g_strdup_printf ("%s-%s.png", name, language && *language ? language : "default");
-  path = g_build_filename (dir, file_name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
-
 /* Tests -------------------------------------------------------------------- */
 
 static const Seed busy_morning[] = {
@@ -548,13 +440,13 @@ test_intake_then_acknowledge (void)
     /* The site's one contact is picked from the archive. */
     g_assert_cmpuint (adw_combo_row_get_selected (contact_row), ==, 1);
   }
-  save_screenshot (GTK_WIDGET (dialog), "board-intake");
+  beacon_gui_test_save_screenshot (GTK_WIDGET (dialog), "board-intake");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "intake.create", NULL);
 
   /* In the first column, with a running phone-response clock. */
   query.model = column (&fixture, BEACON_STAGE_NEW);
   query.summary = summary;
-  g_assert_true (spin_until (is_in, &query, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (is_in, &query, WAIT_MS));
   created = find_in (query.model, summary);
   ticket_id = g_strdup (beacon_ticket_object_get_id (created));
   g_assert_nonnull (beacon_ticket_object_get_sla (created));
@@ -564,7 +456,7 @@ test_intake_then_acknowledge (void)
   /* Acknowledging moves it to “responding”, as a drop on that column does. */
   beacon_window_move_ticket (fixture.window, ticket_id, BEACON_STAGE_RESPONDING);
   query.model = column (&fixture, BEACON_STAGE_RESPONDING);
-  g_assert_true (spin_until (is_in, &query, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (is_in, &query, WAIT_MS));
   g_assert_null (find_in (column (&fixture, BEACON_STAGE_NEW), summary));
 
   /* The same object moved: the store's change was applied in place. */
@@ -607,7 +499,7 @@ notifications_sent (gpointer data)
 {
   BeaconApplication *app = data;
 
-  return escalation_settled (app) &&
+  return beacon_gui_test_escalation_settled (app) &&
          beacon_notifier_get_n_pending (beacon_application_get_notifier (app)) == 0;
 }
 
@@ -637,18 +529,18 @@ test_overdue_card_and_notification (void)
   card_query.root = GTK_WIDGET (fixture.window);
   card_query.ticket_id = beacon_ticket_object_get_id (ticket);
   card_query.prefix = overdue;
-  g_assert_true (spin_until (card_text_starts, &card_query, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (card_text_starts, &card_query, WAIT_MS));
   g_assert_true (beacon_ticket_object_get_highlighted (ticket) ||
-                 spin_until ((Condition) beacon_ticket_object_get_highlighted, ticket, WAIT_MS));
+                 beacon_gui_test_spin_until ((BeaconTestCondition) beacon_ticket_object_get_highlighted, ticket, WAIT_MS));
 
   /* And the desktop was told about that clock (at level 1 the 15-minute first
    * reaction is due before the phone response), with a way back to the ticket. */
   g_assert_cmpstr (beacon_ticket_object_get_sla (ticket)->metric, ==, "first-reaction");
   title = g_strdup_printf (g_dgettext (GETTEXT_PACKAGE, "%s overdue"),
                            beacon_ticket_object_get_sla (ticket)->label);
-  g_assert_true (spin_until (notified_with, title, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (notified_with, title, WAIT_MS));
 
-  g_assert_true (spin_until (notifications_sent, fixture.app, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (notifications_sent, fixture.app, WAIT_MS));
   g_mutex_lock (&notified_lock);
   for (guint i = 0; i < notified->len; i++)
     if (g_strcmp0 (((Notified *) g_ptr_array_index (notified, i))->summary, title) == 0)
@@ -661,12 +553,12 @@ test_overdue_card_and_notification (void)
   n_after_first = notified->len;
   g_mutex_unlock (&notified_lock);
 
-  save_screenshot (GTK_WIDGET (fixture.window), "board-overdue");
+  beacon_gui_test_save_screenshot (GTK_WIDGET (fixture.window), "board-overdue");
 
   /* A restart does not repeat what was raised. */
   fixture_stop (&fixture);
   fixture_start (&fixture);
-  g_assert_true (spin_until (notifications_sent, fixture.app, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (notifications_sent, fixture.app, WAIT_MS));
   g_mutex_lock (&notified_lock);
   g_assert_cmpuint (notified->len, ==, n_after_first);
   g_mutex_unlock (&notified_lock);
@@ -701,7 +593,7 @@ test_countdown_follows_clock (void)
   n_listeners = beacon_ticker_get_n_listeners (ticker);
   gtk_window_set_child (GTK_WINDOW (window), countdown);
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (spin_until ((Condition) gtk_widget_get_mapped, countdown, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until ((BeaconTestCondition) gtk_widget_get_mapped, countdown, WAIT_MS));
   g_assert_cmpuint (beacon_ticker_get_n_listeners (ticker), ==, n_listeners + 1);
 
   before = g_strdup (beacon_countdown_get_text (BEACON_COUNTDOWN (countdown)));
@@ -795,16 +687,16 @@ test_filters_and_search (void)
   gtk_editable_set_text (search_entry, "存储");
   query.fixture = &fixture;
   query.n = 1;
-  g_assert_true (spin_until (board_count_is, &query, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (board_count_is, &query, WAIT_MS));
   g_assert_nonnull (find_in (column (&fixture, BEACON_STAGE_NEW), busy_morning[2].summary));
 
-  save_screenshot (GTK_WIDGET (fixture.window), "board-filtered");
+  beacon_gui_test_save_screenshot (GTK_WIDGET (fixture.window), "board-filtered");
 
   /* Clearing both brings everything back. */
   gtk_editable_set_text (search_entry, "");
   gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.clear-filters", NULL);
   query.n = n_all;
-  g_assert_true (spin_until (board_count_is, &query, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (board_count_is, &query, WAIT_MS));
   g_assert_cmpint (g_settings_get_int (settings, "filter-level"), ==, 0);
 
   fixture_tear_down (&fixture);
@@ -854,23 +746,6 @@ has_row (gpointer data)
   return FALSE;
 }
 
-static GtkMenuButton *
-find_menu_button (GtkWidget *widget)
-{
-  if (GTK_IS_MENU_BUTTON (widget))
-    return GTK_MENU_BUTTON (widget);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkMenuButton *found = find_menu_button (child);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static gboolean
 view_is_loaded (gpointer data)
 {
@@ -898,11 +773,11 @@ test_board_and_ticket_view (void)
     g_assert_cmpstr (beacon_ticket_object_get_summary (second), ==, busy_morning[0].summary);
   }
 
-  save_screenshot (GTK_WIDGET (fixture.window), "board");
+  beacon_gui_test_save_screenshot (GTK_WIDGET (fixture.window), "board");
 
   ticket = find_in (column (&fixture, BEACON_STAGE_NEW), busy_morning[0].summary);
   view = beacon_window_open_ticket (fixture.window, beacon_ticket_object_get_id (ticket));
-  g_assert_true (spin_until (view_is_loaded, view, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (view_is_loaded, view, WAIT_MS));
 
   /* Only the steps that make sense now. */
   g_assert_true (step_enabled (GTK_WIDGET (view), "ticket.acknowledge"));
@@ -915,7 +790,7 @@ test_board_and_ticket_view (void)
   {
     InQuery query = { column (&fixture, BEACON_STAGE_RESPONDING), busy_morning[0].summary };
 
-    g_assert_true (spin_until (is_in, &query, WAIT_MS));
+    g_assert_true (beacon_gui_test_spin_until (is_in, &query, WAIT_MS));
   }
 
   /* The ticket's reports are at hand: one started elsewhere shows up, and
@@ -928,17 +803,18 @@ test_board_and_ticket_view (void)
                                                              "field-service", &error);
     g_autoptr(GPtrArray) templates = beacon_report_template_list ();
     RowQuery query = { GTK_WIDGET (view), beacon_report_translate (template->title) };
-    GtkMenuButton *new_report = find_menu_button (GTK_WIDGET (view));
+    GtkMenuButton *new_report = GTK_MENU_BUTTON (beacon_gui_test_find_widget (GTK_WIDGET (view),
+                                                                               GTK_TYPE_MENU_BUTTON));
 
     g_assert_no_error (error);
-    g_assert_true (spin_until (has_row, &query, WAIT_MS));
+    g_assert_true (beacon_gui_test_spin_until (has_row, &query, WAIT_MS));
     g_assert_nonnull (new_report);
     g_assert_cmpint (g_menu_model_get_n_items (gtk_menu_button_get_menu_model (new_report)), ==,
                      templates->len);
   }
 
   gtk_window_set_default_size (view, 760, 1000);
-  save_screenshot (GTK_WIDGET (view), "ticket-view");
+  beacon_gui_test_save_screenshot (GTK_WIDGET (view), "ticket-view");
 
   fixture_tear_down (&fixture);
 }
@@ -951,11 +827,8 @@ main (int   argc,
   GThread *thread;
   int status;
 
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_print ("1..0 # SKIP no display (run under xvfb-run, e.g. tools/test)\n");
-      return 0;
-    }
+  if (beacon_gui_test_skip_without_display ())
+    return 0;
 
   /* A private session bus, with the fake notification server on it. */
   /* g_test_dbus_up() unsets DISPLAY (against X11 autolaunch); the board needs it. */
@@ -970,9 +843,7 @@ main (int   argc,
   notified = g_ptr_array_new_with_free_func ((GDestroyNotify) notified_free);
   thread = g_thread_new ("notification-server", server_thread, (gpointer) g_test_dbus_get_bus_address (bus));
 
-  gtk_test_init (&argc, &argv, NULL);
-  beacon_application_init_i18n ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  beacon_gui_test_init (&argc, &argv, WAIT_MS);
 
   g_test_add_func ("/board/intake-then-acknowledge", test_intake_then_acknowledge);
   g_test_add_func ("/board/overdue-card-and-notification", test_overdue_card_and_notification);

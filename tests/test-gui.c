@@ -9,6 +9,7 @@
 #include "beacon-application.h"
 #include "beacon-archive.h"
 #include "beacon-demo.h"
+#include "beacon-gui-test-util.h"
 #include "beacon-intake-dialog.h"
 #include "beacon-ticket-object.h"
 #include "beacon-ticket.h"
@@ -20,29 +21,6 @@
  * screen land in <builddir>/tests/screenshots for people to look at. */
 
 #define WAIT_MS 10000
-
-typedef gboolean (*Condition) (gpointer data);
-
-/* Spins the main loop until @condition holds, at most @timeout_ms. */
-static gboolean
-spin_until (Condition condition,
-            gpointer  data,
-            guint     timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-
-      /* Never block for long: the condition may turn true without an event. */
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-
-  return TRUE;
-}
 
 typedef struct
 {
@@ -150,12 +128,6 @@ seed_demo (const char *db_path)
   return n_open;
 }
 
-static gboolean
-window_is_loaded (gpointer data)
-{
-  return beacon_window_get_loaded (BEACON_WINDOW (data));
-}
-
 static void
 fixture_set_up (Fixture *fixture)
 {
@@ -171,38 +143,10 @@ fixture_set_up (Fixture *fixture)
   g_setenv ("BEACON_USER", "Duty Operator", TRUE);
 }
 
-/* Starts the app as a user would, on whatever database BEACON_DB names. */
 static void
 fixture_start_app (Fixture *fixture)
 {
-  g_autoptr(GError) error = NULL;
-
-  static guint n_apps;
-  g_autofree char *app_id = g_strdup_printf ("%s.Test%u", APP_ID, ++n_apps);
-
-  fixture->app = beacon_application_new ();
-  /* Several tests, and maybe a running Beacon, share the session bus; and
-   * AdwApplication 1.2 keeps its D-Bus object exported after the last unref
-   * unless g_application_run() shut it down, so each test takes a name. */
-  g_application_set_application_id (G_APPLICATION (fixture->app), app_id);
-  g_application_set_flags (G_APPLICATION (fixture->app), G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (fixture->app), NULL, &error);
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (fixture->app));
-
-  fixture->store = beacon_application_get_store (fixture->app);
-
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (fixture->app)); l; l = l->next)
-    if (BEACON_IS_WINDOW (l->data))
-      fixture->window = l->data;
-}
-
-static gboolean
-escalation_settled (gpointer data)
-{
-  BeaconAlertMonitor *monitor = beacon_application_get_alert_monitor (BEACON_APPLICATION (data));
-
-  return beacon_alert_monitor_get_n_runs (monitor) > 0 && !beacon_alert_monitor_is_busy (monitor);
+  fixture->app = beacon_gui_test_start_app ("Test", &fixture->store, &fixture->window);
 }
 
 static void
@@ -213,8 +157,8 @@ fixture_start_window (Fixture *fixture)
   g_assert_true (BEACON_IS_WINDOW (fixture->window));
   /* The escalation check runs at start and may act (e.g. open an
    * investigation for a long level-1 outage); let it finish first. */
-  g_assert_true (spin_until (escalation_settled, fixture->app, WAIT_MS));
-  g_assert_true (spin_until (window_is_loaded, fixture->window, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (beacon_gui_test_escalation_settled, fixture->app, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (beacon_gui_test_window_is_loaded, fixture->window, WAIT_MS));
 }
 
 static void
@@ -372,145 +316,6 @@ count_open_tickets (BeaconStore *store)
   return tickets->len;
 }
 
-/* Screenshots ------------------------------------------------------------- */
-
-static guint n_frames_painted;
-
-static void
-on_after_paint_cb (GdkFrameClock *clock,
-                   gpointer       user_data)
-{
-  n_frames_painted++;
-}
-
-static gboolean
-enough_frames (gpointer data)
-{
-  return n_frames_painted >= GPOINTER_TO_UINT (data);
-}
-
-/* Lets the widget lay out and paint twice, so what is saved is what a user
- * would see, not a half-allocated first frame. */
-static void
-wait_for_paint (GtkWidget *widget)
-{
-  GdkFrameClock *clock;
-  gulong handler;
-
-  g_assert_true (gtk_widget_get_mapped (widget));
-
-  clock = gtk_widget_get_frame_clock (widget);
-  n_frames_painted = 0;
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint_cb), NULL);
-  gtk_widget_queue_draw (widget);
-  g_assert_true (spin_until (enough_frames, GUINT_TO_POINTER (2), WAIT_MS));
-  g_signal_handler_disconnect (clock, handler);
-}
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  const char *dir = g_getenv ("BEACON_SCREENSHOT_DIR");
-  const char *language = g_getenv ("LANGUAGE");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file_name = NULL;
-  g_autofree char *path = NULL;
-  GtkSnapshot *snapshot;
-  int width, height;
-
-  if (dir == NULL || *dir == '\0')
-    return;
-
-  wait_for_paint (widget);
-
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  g_mkdir_with_parents (dir, 0755);
-  file_name = g_strdup_printf ("%s-%s.png", name,
-                               language && *language ? language : "default");
-  path = g_build_filename (dir, file_name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
-
-/* Popovers are surfaces of their own, which a window's snapshot leaves out:
- * this saves @window with @popover drawn where the user sees it. */
-static void
-save_screenshot_with_popover (GtkWidget  *window,
-                              GtkWidget  *popover,
-                              const char *name)
-{
-  const char *dir = g_getenv ("BEACON_SCREENSHOT_DIR");
-  const char *language = g_getenv ("LANGUAGE");
-  g_autoptr(GdkPaintable) window_paintable = NULL;
-  g_autoptr(GdkPaintable) popover_paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file_name = NULL;
-  g_autofree char *path = NULL;
-  GtkSnapshot *snapshot;
-  GdkSurface *popup;
-  double window_x, window_y, popover_x, popover_y;
-  int width, height;
-
-  if (dir == NULL || *dir == '\0')
-    return;
-
-  /* The popover runs on the window's frame clock, so the window's frames lay
-   * it out too. Waiting for the popover's own paint could last forever while
-   * another window has the X input focus (seen with the two runs in parallel). */
-  g_assert_true (gtk_widget_get_mapped (popover));
-  wait_for_paint (window);
-  g_assert_cmpint (gtk_widget_get_width (popover), >, 0);
-
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
-  popup = gtk_native_get_surface (GTK_NATIVE (popover));
-  gtk_native_get_surface_transform (GTK_NATIVE (window), &window_x, &window_y);
-  gtk_native_get_surface_transform (GTK_NATIVE (popover), &popover_x, &popover_y);
-
-  window_paintable = gtk_widget_paintable_new (window);
-  popover_paintable = gtk_widget_paintable_new (popover);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (window_paintable, snapshot, width, height);
-  gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot,
-                          &GRAPHENE_POINT_INIT (gdk_popup_get_position_x (GDK_POPUP (popup)) +
-                                                popover_x - window_x,
-                                                gdk_popup_get_position_y (GDK_POPUP (popup)) +
-                                                popover_y - window_y));
-  gdk_paintable_snapshot (popover_paintable, snapshot,
-                          gtk_widget_get_width (popover), gtk_widget_get_height (popover));
-  gtk_snapshot_restore (snapshot);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  g_mkdir_with_parents (dir, 0755);
-  file_name = g_strdup_printf ("%s-%s.png", name,
-                               language && *language ? language : "default");
-  path = g_build_filename (dir, file_name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
-
 /* Tests ------------------------------------------------------------------- */
 
 static void
@@ -530,7 +335,7 @@ test_window_lists_open_tickets (void)
   /* The escalation engine may have opened an investigation of the long
    * level-1 outage: more open tickets than seeded, all of them listed. */
   g_assert_cmpuint (count_open_tickets (fixture.store), >=, n_seeded_open);
-  g_assert_true (spin_until (board_lists_store, &fixture, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (board_lists_store, &fixture, WAIT_MS));
   g_assert_null (find_ticket_by_summary (tickets, "日志分区已满（已处理）"));
 
   /* The most urgent card on screen shows the ticket's number. */
@@ -539,9 +344,9 @@ test_window_lists_open_tickets (void)
   query.root = GTK_WIDGET (fixture.window);
   query.text = beacon_ticket_object_get_number (first);
   g_assert_nonnull (query.text);
-  g_assert_true (spin_until (label_is_shown, &query, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (label_is_shown, &query, WAIT_MS));
 
-  save_screenshot (GTK_WIDGET (fixture.window), "window");
+  beacon_gui_test_save_screenshot (GTK_WIDGET (fixture.window), "window");
 
   fixture_tear_down (&fixture);
 }
@@ -570,7 +375,7 @@ test_window_lists_demo_tickets (void)
 
   n_open = count_open_tickets (fixture.store);
   g_assert_cmpuint (n_open, >, 0);
-  g_assert_true (spin_until (board_lists_store, &fixture, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (board_lists_store, &fixture, WAIT_MS));
   if (n_open == all->len)
     g_test_message ("the demo closed none of its %u tickets", all->len);
 
@@ -590,7 +395,7 @@ test_window_shows_empty_state (void)
   g_assert_cmpuint (g_list_model_get_n_items (beacon_window_get_tickets (fixture.window)), ==, 0);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
 
-  save_screenshot (GTK_WIDGET (fixture.window), "window-empty");
+  beacon_gui_test_save_screenshot (GTK_WIDGET (fixture.window), "window-empty");
 
   fixture_tear_down (&fixture);
 }
@@ -677,7 +482,7 @@ test_intake_refuses_empty_customer (void)
   g_assert_true (gtk_widget_get_visible (customer_error));
   g_assert_cmpuint (count_open_tickets (fixture.store), ==, n_open);
 
-  save_screenshot (GTK_WIDGET (dialog), "intake-error");
+  beacon_gui_test_save_screenshot (GTK_WIDGET (dialog), "intake-error");
 
   fixture_tear_down (&fixture);
 }
@@ -726,7 +531,7 @@ test_intake_creates_ticket (void)
   g_assert_true (gtk_widget_get_visible (customer_popover));
   g_assert_cmpuint (g_list_model_get_n_items (
     G_LIST_MODEL (template_child (dialog, BEACON_TYPE_INTAKE_DIALOG, "customer_matches"))), ==, 2);
-  save_screenshot (customer_popover, "intake-customer-matches");
+  beacon_gui_test_save_screenshot (customer_popover, "intake-customer-matches");
 
   /* Type part of the name: the matches pop up; Enter takes the first. */
   gtk_editable_set_text (customer_row, "华北");
@@ -745,7 +550,7 @@ test_intake_creates_ticket (void)
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (symptoms_view),
                             "值班员发现3号机无输出，重启发射机无效。", -1);
 
-  save_screenshot (GTK_WIDGET (dialog), "intake");
+  beacon_gui_test_save_screenshot (GTK_WIDGET (dialog), "intake");
 
   g_assert_false (gtk_widget_get_visible (customer_error));
   gtk_widget_activate_action (GTK_WIDGET (dialog), "intake.create", NULL);
@@ -755,7 +560,7 @@ test_intake_creates_ticket (void)
   g_assert_cmpuint (count_open_tickets (fixture.store), ==, n_open + 1);
   query.tickets = beacon_window_get_tickets (fixture.window);
   query.summary = summary;
-  g_assert_true (spin_until (ticket_is_listed, &query, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (ticket_is_listed, &query, WAIT_MS));
   g_assert_cmpuint (g_list_model_get_n_items (query.tickets), ==, n_open + 1);
 
   created = find_ticket_by_summary (query.tickets, summary);
@@ -775,9 +580,9 @@ test_intake_creates_ticket (void)
 
   label_query.root = GTK_WIDGET (fixture.window);
   label_query.text = beacon_ticket_object_get_number (created);
-  g_assert_true (spin_until (label_is_shown, &label_query, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (label_is_shown, &label_query, WAIT_MS));
 
-  save_screenshot (GTK_WIDGET (fixture.window), "window-created");
+  beacon_gui_test_save_screenshot (GTK_WIDGET (fixture.window), "window-created");
 
   fixture_tear_down (&fixture);
 }
@@ -859,7 +664,7 @@ test_intake_adds_new_customer (void)
   g_assert_cmpstr (gtk_string_object_get_string (offered), ==, offer_text);
   g_assert_null (beacon_store_find_customer (fixture.store, customer_name, NULL));
 
-  save_screenshot_with_popover (GTK_WIDGET (dialog), customer_popover, "intake-new-customer");
+  beacon_gui_test_save_screenshot_with_popover (GTK_WIDGET (dialog), customer_popover, "intake-new-customer");
 
   /* Enter takes the highlighted offer: the archive has the customer now. */
   g_signal_emit_by_name (customer_row, "entry-activated");
@@ -897,14 +702,14 @@ test_intake_adds_new_customer (void)
   g_assert_cmpstr (selected_string (contact_row), ==, "李工 · 139 0000 1111");
 
   gtk_editable_set_text (summary_row, summary);
-  save_screenshot (GTK_WIDGET (dialog), "intake-new-customer-filled");
+  beacon_gui_test_save_screenshot (GTK_WIDGET (dialog), "intake-new-customer-filled");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "intake.create", NULL);
   g_assert_null (beacon_window_get_intake_dialog (fixture.window));
   g_assert_cmpuint (count_open_tickets (fixture.store), ==, n_open + 1);
 
   query.tickets = beacon_window_get_tickets (fixture.window);
   query.summary = summary;
-  g_assert_true (spin_until (ticket_is_listed, &query, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (ticket_is_listed, &query, WAIT_MS));
   created = find_ticket_by_summary (query.tickets, summary);
   stored = beacon_store_get_ticket (fixture.store, beacon_ticket_object_get_number (created),
                                     FALSE, &error);
@@ -967,7 +772,7 @@ test_app_explains_newer_database (void)
   g_assert_nonnull (dialog);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), error->message));
 
-  save_screenshot (GTK_WIDGET (dialog), "database-too-new");
+  beacon_gui_test_save_screenshot (GTK_WIDGET (dialog), "database-too-new");
 
   /* Its one answer ends the app's only window. */
   adw_message_dialog_response (dialog, "quit");
@@ -980,18 +785,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      /* gtk_test_init() aborts without a display; tools/test provides one. */
-      g_print ("1..0 # SKIP no display (run under xvfb-run, e.g. tools/test)\n");
-      return 0;
-    }
+  if (beacon_gui_test_skip_without_display ())
+    return 0;
 
-  gtk_test_init (&argc, &argv, NULL);
-  /* gtk_test_init() pins the C locale; the Chinese run needs the user's. */
-  beacon_application_init_i18n ();
-  /* Screenshots show settled widgets, not a frame of a transition. */
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  beacon_gui_test_init (&argc, &argv, WAIT_MS);
 
   g_test_add_func ("/gui/window/lists-open-tickets", test_window_lists_open_tickets);
   g_test_add_func ("/gui/window/lists-demo-tickets", test_window_lists_demo_tickets);

@@ -7,6 +7,7 @@
 #include <math.h>
 
 #include "beacon-application.h"
+#include "beacon-gui-test-util.h"
 #include "beacon-json.h"
 #include "beacon-report.h"
 #include "beacon-test-util.h"
@@ -25,25 +26,6 @@
 
 #define WAIT_MS 10000
 
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-spin_until (Condition condition,
-            gpointer  data,
-            guint     timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-  return TRUE;
-}
-
 typedef struct
 {
   char              *dir;
@@ -53,18 +35,10 @@ typedef struct
   BeaconStore       *store;
 } Fixture;
 
-static gboolean
-window_is_loaded (gpointer data)
-{
-  return beacon_window_get_loaded (BEACON_WINDOW (data));
-}
-
 static void
 fixture_set_up (Fixture *fixture)
 {
   g_autoptr(GError) error = NULL;
-  static guint n_apps;
-  g_autofree char *app_id = g_strdup_printf ("%s.ReportTest%u", APP_ID, ++n_apps);
 
   fixture->dir = g_dir_make_tmp ("beacon-test-report-editor-XXXXXX", &error);
   g_assert_no_error (error);
@@ -73,20 +47,10 @@ fixture_set_up (Fixture *fixture)
   g_setenv ("BEACON_FAKE_NOW", "2026-11-27T09:35:00+08:00", TRUE);
   g_setenv ("BEACON_USER", "Duty Operator", TRUE);
 
-  fixture->app = beacon_application_new ();
-  g_application_set_application_id (G_APPLICATION (fixture->app), app_id);
-  g_application_set_flags (G_APPLICATION (fixture->app), G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (fixture->app), NULL, &error);
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (fixture->app));
-
-  fixture->store = beacon_application_get_store (fixture->app);
+  fixture->app = beacon_gui_test_start_app ("ReportTest", &fixture->store, &fixture->window);
   g_assert_nonnull (fixture->store);
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (fixture->app)); l; l = l->next)
-    if (BEACON_IS_WINDOW (l->data))
-      fixture->window = l->data;
   g_assert_nonnull (fixture->window);
-  g_assert_true (spin_until (window_is_loaded, fixture->window, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (beacon_gui_test_window_is_loaded, fixture->window, WAIT_MS));
 }
 
 static void
@@ -152,7 +116,7 @@ new_report (Fixture    *fixture,
   EditorQuery query = { fixture, NULL, NULL };
 
   g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "new-report", g_variant_new_string (spec));
-  g_assert_true (spin_until (editor_is_open_and_loaded, &query, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (editor_is_open_and_loaded, &query, WAIT_MS));
   return query.editor;
 }
 
@@ -163,7 +127,7 @@ open_report (Fixture    *fixture,
   EditorQuery query = { fixture, report_id, NULL };
 
   g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "open-report", g_variant_new_string (report_id));
-  g_assert_true (spin_until (editor_is_open_and_loaded, &query, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (editor_is_open_and_loaded, &query, WAIT_MS));
   return query.editor;
 }
 
@@ -183,59 +147,10 @@ close_editor (Fixture            *fixture,
   EditorQuery query = { fixture, report_id, NULL };
 
   gtk_window_close (GTK_WINDOW (editor));
-  g_assert_true (spin_until (editor_is_closed, &query, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (editor_is_closed, &query, WAIT_MS));
 }
 
 /* Screenshots --------------------------------------------------------------------- */
-
-static gboolean
-is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
-}
-
-/* Renders the whole form, not only what the window shows, by rendering the
- * scrolled content at its natural height. */
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  const char *dir = g_getenv ("BEACON_SCREENSHOT_DIR");
-  const char *language = g_getenv ("LANGUAGE");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file_name = NULL;
-  g_autofree char *path = NULL;
-  GtkSnapshot *snapshot;
-  gint64 settle;
-  int width, height;
-
-  if (dir == NULL || *dir == '\0')
-    return;
-
-  g_assert_true (spin_until (is_mapped, widget, WAIT_MS));
-  /* A few frames for layout and fonts. */
-  settle = g_get_monotonic_time () + 300 * 1000;
-  while (g_get_monotonic_time () < settle)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
-
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_mkdir_with_parents (dir, 0755);
-  file_name = g_strdup_printf ("%s-%s.png", name, language && *language ? language : "default");
-  path = g_build_filename (dir, file_name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
 
 static void collect_descendants (GtkWidget *widget, GType type, GPtrArray *found);
 
@@ -245,13 +160,10 @@ scroll_to_end (BeaconReportEditor *editor)
 {
   g_autoptr(GPtrArray) scrolled = g_ptr_array_new ();
   GtkAdjustment *adjustment;
-  gint64 settle = g_get_monotonic_time () + 200 * 1000;
 
   collect_descendants (GTK_WIDGET (editor), GTK_TYPE_SCROLLED_WINDOW, scrolled);
   g_assert_cmpuint (scrolled->len, >, 0);
-  while (g_get_monotonic_time () < settle)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
+  beacon_gui_test_spin_for (200);
   /* The form's, not the one in the menu's popover: the tallest. */
   adjustment = gtk_scrolled_window_get_vadjustment (g_ptr_array_index (scrolled, 0));
   for (guint i = 1; i < scrolled->len; i++)
@@ -421,13 +333,13 @@ test_editor_renders_every_kind (void)
       g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (beacon_report_field_editor_get_row (
                          beacon_report_editor_get_field_editor (editor, "ticket_number")))), ==, ticket->number);
       check_field_widgets (editor);
-      save_screenshot (GTK_WIDGET (editor), name);
+      beacon_gui_test_save_screenshot (GTK_WIDGET (editor), name);
       if (g_str_equal (templates[i], "inspection"))
         {
           g_autofree char *end_name = g_strdup_printf ("%s-end", name);
 
           scroll_to_end (editor);
-          save_screenshot (GTK_WIDGET (editor), end_name);
+          beacon_gui_test_save_screenshot (GTK_WIDGET (editor), end_name);
         }
       close_editor (&fixture, editor);
     }
@@ -480,11 +392,11 @@ test_editor_autosaves (void)
   gtk_editable_set_text (GTK_EDITABLE (system_row), "应急广播平台主服务器 A");
   typed_at = g_get_monotonic_time ();
   query = (StoredQuery) { &fixture, report_id, "system", "应急广播平台主服务器 A" };
-  g_assert_true (spin_until (store_has_text, &query, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (store_has_text, &query, WAIT_MS));
   /* Within the second the design allows (a generous bound for a loaded machine). */
   g_test_message ("saved after %" G_GINT64_FORMAT " ms", (g_get_monotonic_time () - typed_at) / 1000);
   g_assert_cmpint (g_get_monotonic_time () - typed_at, <, 3 * G_USEC_PER_SEC);
-  g_assert_true (spin_until (saver_is_idle, beacon_report_editor_get_saver (editor), WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (saver_is_idle, beacon_report_editor_get_saver (editor), WAIT_MS));
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (beacon_report_editor_get_save_label (editor))), ==,
                    g_dgettext (GETTEXT_PACKAGE, "Saved"));
 
@@ -499,7 +411,7 @@ test_editor_autosaves (void)
   }
   close_editor (&fixture, editor);
   query = (StoredQuery) { &fixture, report_id, "remarks", "客户要求下周复查\nCheck again next week" };
-  g_assert_true (spin_until (store_has_text, &query, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (store_has_text, &query, WAIT_MS));
 
   /* Reopened, the draft is as it was. */
   editor = open_report (&fixture, report_id);
@@ -513,7 +425,7 @@ test_editor_autosaves (void)
 
     gtk_editable_set_text (GTK_EDITABLE (row), "2026-11-27 10:10");
     gtk_widget_activate_action (GTK_WIDGET (editor), "editor.show-missing", NULL);
-    g_assert_true (spin_until (saver_is_idle, beacon_report_editor_get_saver (editor), WAIT_MS));
+    g_assert_true (beacon_gui_test_spin_until (saver_is_idle, beacon_report_editor_get_saver (editor), WAIT_MS));
     {
       g_autoptr(JsonNode) value = stored_value (&fixture, report_id, "arrived_at");
       g_autoptr(GDateTime) expected = g_date_time_new_local (2026, 11, 27, 10, 10, 0);
@@ -561,7 +473,7 @@ test_editor_requires_fields (void)
   /* Emptying a required field shows why, right under it. */
   gtk_editable_set_text (GTK_EDITABLE (system_row), "服务器");
   gtk_editable_set_text (GTK_EDITABLE (system_row), "");
-  g_assert_true (spin_until (row_shows_error, system_row, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (row_shows_error, system_row, WAIT_MS));
   g_assert_true (gtk_widget_get_visible (gtk_widget_get_next_sibling (system_row)));
 
   /* Untouched required fields are quiet until asked what is missing. */
@@ -572,7 +484,7 @@ test_editor_requires_fields (void)
     gtk_widget_activate_action (GTK_WIDGET (editor), "editor.show-missing", NULL);
     g_assert_true (gtk_widget_has_css_class (result_row, "error"));
   }
-  save_screenshot (GTK_WIDGET (editor), "report-editor-missing");
+  beacon_gui_test_save_screenshot (GTK_WIDGET (editor), "report-editor-missing");
 
   fixture_tear_down (&fixture);
 }
@@ -625,7 +537,7 @@ draw_and_sign (BeaconReportEditor *editor,
   GtkWidget *sign = beacon_report_field_editor_get_sign_button (field);
 
   /* A person draws on a pad they can see. */
-  g_assert_true (spin_until (is_mapped, pad, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (beacon_gui_test_widget_is_mapped, pad, WAIT_MS));
   gtk_editable_set_text (beacon_report_field_editor_get_signer_entry (field), name);
   g_assert_false (gtk_widget_get_sensitive (sign));   /* nothing drawn yet */
 
@@ -672,10 +584,10 @@ test_editor_signs_and_seals (void)
 
   draw_and_sign (editor, "engineer_signature", "王工", 0);
   query = (SignatureQuery) { &fixture, report_id, "engineer" };
-  g_assert_true (spin_until (store_has_signature, &query, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (store_has_signature, &query, WAIT_MS));
   g_assert_false (beacon_report_editor_get_read_only (editor));
   scroll_to_end (editor);
-  save_screenshot (GTK_WIDGET (editor), "report-editor-signing");
+  beacon_gui_test_save_screenshot (GTK_WIDGET (editor), "report-editor-signing");
 
   /* The strokes are stored as vectors with the signature. */
   report = beacon_store_get_report (fixture.store, report_id, &error);
@@ -692,7 +604,7 @@ test_editor_signs_and_seals (void)
   g_clear_pointer (&report, beacon_report_free);
 
   draw_and_sign (editor, "customer_signature", "李主任", 6);
-  g_assert_true (spin_until (editor_is_read_only, editor, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (editor_is_read_only, editor, WAIT_MS));
 
   report = beacon_store_get_report (fixture.store, report_id, &error);
   g_assert_no_error (error);
@@ -713,9 +625,9 @@ test_editor_signs_and_seals (void)
     g_assert_false (beacon_signature_pad_get_editable (beacon_report_field_editor_get_pad (engineer)));
     g_assert_false (gtk_widget_is_visible (beacon_report_field_editor_get_sign_button (engineer)));
   }
-  save_screenshot (GTK_WIDGET (editor), "report-editor-sealed");
+  beacon_gui_test_save_screenshot (GTK_WIDGET (editor), "report-editor-sealed");
   scroll_to_end (editor);
-  save_screenshot (GTK_WIDGET (editor), "report-editor-sealed-signatures");
+  beacon_gui_test_save_screenshot (GTK_WIDGET (editor), "report-editor-sealed-signatures");
 
   /* Deliver, then the customer disputes: the buttons follow the status. */
   gtk_widget_activate_action (GTK_WIDGET (editor), "editor.deliver", NULL);
@@ -740,16 +652,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_print ("1..0 # SKIP no display (run under xvfb-run, e.g. tools/test)\n");
-      return 0;
-    }
+  if (beacon_gui_test_skip_without_display ())
+    return 0;
 
-  gtk_test_init (&argc, &argv, NULL);
-  /* gtk_test_init() pins the C locale; the Chinese run needs the user's. */
-  beacon_application_init_i18n ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  beacon_gui_test_init (&argc, &argv, WAIT_MS);
 
   g_test_add_func ("/report-editor/renders-every-kind", test_editor_renders_every_kind);
   g_test_add_func ("/report-editor/autosaves", test_editor_autosaves);

@@ -9,6 +9,7 @@
 #include "beacon-conflicts.h"
 #include "beacon-conflicts-window.h"
 #include "beacon-coverage-banner.h"
+#include "beacon-gui-test-util.h"
 #include "beacon-preferences-window.h"
 #include "beacon-sync.h"
 #include "beacon-sync-indicator.h"
@@ -23,97 +24,6 @@
  * next year's holidays are missing. Screenshots land in $BEACON_SCREENSHOT_DIR. */
 
 #define WAIT_MS 20000
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-spin_until (Condition condition,
-            gpointer  data,
-            guint     timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-
-  return TRUE;
-}
-
-static void
-spin_for (guint ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64)ms * 1000;
-
-  while (g_get_monotonic_time () < deadline)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
-}
-
-/* Screenshots ------------------------------------------------------------- */
-
-static guint n_frames_painted;
-
-static void
-on_after_paint_cb (GdkFrameClock *clock,
-                   gpointer       user_data)
-{
-  n_frames_painted++;
-}
-
-static gboolean
-enough_frames (gpointer data)
-{
-  return n_frames_painted >= GPOINTER_TO_UINT (data);
-}
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  const char *dir = g_getenv ("BEACON_SCREENSHOT_DIR");
-  const char *language = g_getenv ("LANGUAGE");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file_name = NULL;
-  g_autofree char *path = NULL;
-  GtkSnapshot *snapshot;
-  GdkFrameClock *clock;
-  gulong handler;
-  int width, height;
-
-  if (dir == NULL || *dir == '\0')
-    return;
-
-  g_assert_true (gtk_widget_get_mapped (widget));
-  clock = gtk_widget_get_frame_clock (widget);
-  n_frames_painted = 0;
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint_cb), NULL);
-  gtk_widget_queue_draw (widget);
-  g_assert_true (spin_until (enough_frames, GUINT_TO_POINTER (2), WAIT_MS));
-  g_signal_handler_disconnect (clock, handler);
-
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  g_mkdir_with_parents (dir, 0755);
-  file_name = g_strdup_printf ("%s-%s.png", name, language && *language ? language : "default");
-  path = g_build_filename (dir, file_name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
 
 /* Fixture ----------------------------------------------------------------- */
 
@@ -136,20 +46,12 @@ reset_settings (void)
     g_settings_reset (settings, keys[i]);
 }
 
-static gboolean
-window_is_loaded (gpointer data)
-{
-  return beacon_window_get_loaded (BEACON_WINDOW (data));
-}
-
 static void
 fixture_start (Fixture    *fixture,
                const char *fake_now)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *db_path = NULL;
-  g_autofree char *app_id = NULL;
-  static guint n_apps;
 
   reset_settings ();
   fixture->dir = g_dir_make_tmp ("beacon-test-sync-ui-XXXXXX", &error);
@@ -159,20 +61,9 @@ fixture_start (Fixture    *fixture,
   g_setenv ("BEACON_FAKE_NOW", fake_now, TRUE);
   g_setenv ("BEACON_USER", "Duty Operator", TRUE);
 
-  app_id = g_strdup_printf ("%s.SyncTest%u", APP_ID, ++n_apps);
-  fixture->app = beacon_application_new ();
-  g_application_set_application_id (G_APPLICATION (fixture->app), app_id);
-  g_application_set_flags (G_APPLICATION (fixture->app), G_APPLICATION_NON_UNIQUE);
-  g_application_register (G_APPLICATION (fixture->app), NULL, &error);
-  g_assert_no_error (error);
-  g_application_activate (G_APPLICATION (fixture->app));
-
-  fixture->store = beacon_application_get_store (fixture->app);
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (fixture->app)); l; l = l->next)
-    if (BEACON_IS_WINDOW (l->data))
-      fixture->window = l->data;
+  fixture->app = beacon_gui_test_start_app ("SyncTest", &fixture->store, &fixture->window);
   g_assert_nonnull (fixture->window);
-  g_assert_true (spin_until (window_is_loaded, fixture->window, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (beacon_gui_test_window_is_loaded, fixture->window, WAIT_MS));
 }
 
 static void
@@ -201,7 +92,7 @@ fixture_tear_down (Fixture *fixture)
   reset_settings ();
   while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
     gtk_window_destroy (GTK_WINDOW (windows->data));
-  spin_for (200);
+  beacon_gui_test_spin_for (200);
   g_clear_object (&fixture->app);
 
   remove_tree (fixture->dir);
@@ -209,24 +100,6 @@ fixture_tear_down (Fixture *fixture)
   g_unsetenv ("BEACON_DB");
   g_unsetenv ("BEACON_FAKE_NOW");
   g_unsetenv ("BEACON_USER");
-}
-
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
 }
 
 static GtkWindow *
@@ -243,12 +116,6 @@ find_toplevel (GType type)
     }
 
   return NULL;
-}
-
-static gboolean
-widget_is_mapped (gpointer data)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (data));
 }
 
 /* Tests ------------------------------------------------------------------- */
@@ -268,7 +135,7 @@ test_preferences (void)
   g_action_group_activate_action (G_ACTION_GROUP (fixture.app), "preferences", NULL);
   prefs = g_object_ref (find_toplevel (BEACON_TYPE_PREFERENCES_WINDOW));
   g_assert_nonnull (prefs);
-  g_assert_true (spin_until (widget_is_mapped, prefs, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (beacon_gui_test_widget_is_mapped, prefs, WAIT_MS));
 
   mode_row = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (prefs), BEACON_TYPE_PREFERENCES_WINDOW, "mode_row");
   url_row = (GtkWidget *) gtk_widget_get_template_child (GTK_WIDGET (prefs), BEACON_TYPE_PREFERENCES_WINDOW, "url_row");
@@ -302,7 +169,7 @@ test_preferences (void)
   g_assert_false (beacon_preferences_window_check_folder ("relative/dir", NULL));
   g_assert_true (beacon_preferences_window_check_folder (fixture.dir, NULL));
 
-  save_screenshot (GTK_WIDGET (prefs), "preferences-sync");
+  beacon_gui_test_save_screenshot (GTK_WIDGET (prefs), "preferences-sync");
 
   /* The company name reaches the report printer. */
   gtk_editable_set_text (GTK_EDITABLE (company_row), "华北应急技术服务有限公司");
@@ -311,7 +178,7 @@ test_preferences (void)
   if (g_getenv ("BEACON_COMPANY_NAME") == NULL)
     g_assert_cmpstr (beacon_preferences_window_get_company_name (), ==, "华北应急技术服务有限公司");
   adw_preferences_window_set_visible_page_name (ADW_PREFERENCES_WINDOW (prefs), "reports");
-  save_screenshot (GTK_WIDGET (prefs), "preferences-reports");
+  beacon_gui_test_save_screenshot (GTK_WIDGET (prefs), "preferences-reports");
 
   gtk_window_destroy (prefs);
   g_object_unref (prefs);
@@ -385,10 +252,10 @@ test_folder_round_trip (void)
   store_b = open_second_store (&fixture, "b.db");
   window_b = beacon_window_new (fixture.app, store_b);
   gtk_window_present (GTK_WINDOW (window_b));
-  g_assert_true (spin_until (window_is_loaded, window_b, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (beacon_gui_test_window_is_loaded, window_b, WAIT_MS));
 
-  indicator_a = BEACON_SYNC_INDICATOR (find_widget (GTK_WIDGET (fixture.window), BEACON_TYPE_SYNC_INDICATOR));
-  indicator_b = BEACON_SYNC_INDICATOR (find_widget (GTK_WIDGET (window_b), BEACON_TYPE_SYNC_INDICATOR));
+  indicator_a = BEACON_SYNC_INDICATOR (beacon_gui_test_find_widget (GTK_WIDGET (fixture.window), BEACON_TYPE_SYNC_INDICATOR));
+  indicator_b = BEACON_SYNC_INDICATOR (beacon_gui_test_find_widget (GTK_WIDGET (window_b), BEACON_TYPE_SYNC_INDICATOR));
   g_assert_nonnull (indicator_a);
   g_assert_nonnull (indicator_b);
   /* Sync is off: nothing in the header bar. */
@@ -402,10 +269,10 @@ test_folder_round_trip (void)
   ticket = beacon_test_make_ticket (fixture.store, 2);
   wait.window = window_b;
   wait.number = ticket->number;
-  g_assert_true (spin_until (board_has_number, &wait, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (board_has_number, &wait, WAIT_MS));
 
-  g_assert_true (spin_until (monitor_synced, beacon_sync_indicator_get_monitor (indicator_a), WAIT_MS));
-  g_assert_true (spin_until (monitor_synced, beacon_sync_indicator_get_monitor (indicator_b), WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (monitor_synced, beacon_sync_indicator_get_monitor (indicator_a), WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (monitor_synced, beacon_sync_indicator_get_monitor (indicator_b), WAIT_MS));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (indicator_b)));
   g_assert_cmpint (beacon_sync_monitor_get_pending (beacon_sync_indicator_get_monitor (indicator_a)), ==, 0);
   g_assert_cmpint (beacon_sync_monitor_get_last_success (beacon_sync_indicator_get_monitor (indicator_b)), >, 0);
@@ -414,16 +281,16 @@ test_folder_round_trip (void)
     g_assert_true (g_str_has_prefix (beacon_sync_indicator_get_summary (indicator_b), "Synced"));
 
   gtk_window_present (GTK_WINDOW (window_b));
-  g_assert_true (spin_until (widget_is_mapped, indicator_b, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (beacon_gui_test_widget_is_mapped, indicator_b, WAIT_MS));
   beacon_sync_indicator_popup (indicator_b);
-  popover = find_widget (GTK_WIDGET (indicator_b), GTK_TYPE_POPOVER);
+  popover = beacon_gui_test_find_widget (GTK_WIDGET (indicator_b), GTK_TYPE_POPOVER);
   g_assert_nonnull (popover);
   /* With several test programs sharing one Xvfb the popover sometimes never
    * maps (FIXME: find out why); the state above is what the test asserts. */
-  if (spin_until (widget_is_mapped, popover, 5000))
+  if (beacon_gui_test_spin_until (beacon_gui_test_widget_is_mapped, popover, 5000))
     {
-      save_screenshot (GTK_WIDGET (window_b), "sync-indicator");
-      save_screenshot (popover, "sync-indicator-popover");
+      beacon_gui_test_save_screenshot (GTK_WIDGET (window_b), "sync-indicator");
+      beacon_gui_test_save_screenshot (popover, "sync-indicator-popover");
     }
   else
     g_test_message ("the indicator popover did not map; no screenshot");
@@ -438,7 +305,7 @@ test_folder_round_trip (void)
 
     while (beacon_sync_monitor_get_state (monitor_a) != BEACON_SYNC_STATE_OFFLINE &&
            g_get_monotonic_time () < deadline)
-      spin_for (50);
+      beacon_gui_test_spin_for (50);
     g_assert_cmpint (beacon_sync_monitor_get_state (monitor_a), ==, BEACON_SYNC_STATE_OFFLINE);
     g_assert_cmpint (beacon_sync_monitor_get_pending (monitor_a), >, 0);
     g_assert_nonnull (beacon_sync_monitor_get_last_error (monitor_a));
@@ -534,10 +401,10 @@ test_conflicts (void)
 
   window = beacon_conflicts_window_new (GTK_WINDOW (fixture.window), fixture.store);
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (spin_until (conflicts_window_settled, window, WAIT_MS));
-  g_assert_true (spin_until (widget_is_mapped, window, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (conflicts_window_settled, window, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (beacon_gui_test_widget_is_mapped, window, WAIT_MS));
   g_assert_cmpuint (beacon_conflicts_window_get_n_fields (window), ==, 1);
-  save_screenshot (GTK_WIDGET (window), "conflicts");
+  beacon_gui_test_save_screenshot (GTK_WIDGET (window), "conflicts");
 
   /* The winner and the kept loser, each with its own button. */
   find_value_buttons (GTK_WIDGET (window), buttons);
@@ -547,11 +414,11 @@ test_conflicts (void)
 
   wait.window = window;
   wait.store = fixture.store;
-  g_assert_true (spin_until (settled, &wait, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (settled, &wait, WAIT_MS));
   after = beacon_store_get_ticket (fixture.store, ticket->id, FALSE, &error);
   g_assert_no_error (error);
   g_assert_true (strstr (chosen, after->summary) != NULL);
-  save_screenshot (GTK_WIDGET (window), "conflicts-settled");
+  beacon_gui_test_save_screenshot (GTK_WIDGET (window), "conflicts-settled");
 
   gtk_window_destroy (GTK_WINDOW (window));
   fixture_tear_down (&fixture);
@@ -572,24 +439,24 @@ test_coverage_banner (void)
 
   /* December 2026: the next 60 days reach into 2027, which has no holiday data. */
   fixture_start (&fixture, "2026-12-15T09:00:00+08:00");
-  banner = BEACON_COVERAGE_BANNER (find_widget (GTK_WIDGET (fixture.window), BEACON_TYPE_COVERAGE_BANNER));
+  banner = BEACON_COVERAGE_BANNER (beacon_gui_test_find_widget (GTK_WIDGET (fixture.window), BEACON_TYPE_COVERAGE_BANNER));
   g_assert_nonnull (banner);
-  g_assert_true (spin_until (banner_checked, banner, WAIT_MS));
+  g_assert_true (beacon_gui_test_spin_until (banner_checked, banner, WAIT_MS));
   g_assert_nonnull (beacon_coverage_banner_get_message (banner));
   g_assert_true (strstr (beacon_coverage_banner_get_message (banner), "2027") != NULL);
-  info_bar = find_widget (GTK_WIDGET (banner), GTK_TYPE_INFO_BAR);
+  info_bar = beacon_gui_test_find_widget (GTK_WIDGET (banner), GTK_TYPE_INFO_BAR);
   g_assert_true (gtk_info_bar_get_revealed (GTK_INFO_BAR (info_bar)));
   gtk_window_present (GTK_WINDOW (fixture.window));
-  g_assert_true (spin_until (widget_is_mapped, fixture.window, WAIT_MS));
-  save_screenshot (GTK_WIDGET (fixture.window), "coverage-banner");
+  g_assert_true (beacon_gui_test_spin_until (beacon_gui_test_widget_is_mapped, fixture.window, WAIT_MS));
+  beacon_gui_test_save_screenshot (GTK_WIDGET (fixture.window), "coverage-banner");
   fixture_tear_down (&fixture);
 
   /* June 2026: covered. */
   fixture_start (&fixture, "2026-06-15T09:00:00+08:00");
-  banner = BEACON_COVERAGE_BANNER (find_widget (GTK_WIDGET (fixture.window), BEACON_TYPE_COVERAGE_BANNER));
-  g_assert_true (spin_until (banner_checked, banner, WAIT_MS));
+  banner = BEACON_COVERAGE_BANNER (beacon_gui_test_find_widget (GTK_WIDGET (fixture.window), BEACON_TYPE_COVERAGE_BANNER));
+  g_assert_true (beacon_gui_test_spin_until (banner_checked, banner, WAIT_MS));
   g_assert_null (beacon_coverage_banner_get_message (banner));
-  info_bar = find_widget (GTK_WIDGET (banner), GTK_TYPE_INFO_BAR);
+  info_bar = beacon_gui_test_find_widget (GTK_WIDGET (banner), GTK_TYPE_INFO_BAR);
   g_assert_false (gtk_info_bar_get_revealed (GTK_INFO_BAR (info_bar)));
   fixture_tear_down (&fixture);
 }
@@ -598,15 +465,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_print ("1..0 # SKIP no display (run under xvfb-run, e.g. tools/test)\n");
-      return 0;
-    }
+  if (beacon_gui_test_skip_without_display ())
+    return 0;
 
-  gtk_test_init (&argc, &argv, NULL);
-  beacon_application_init_i18n ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  beacon_gui_test_init (&argc, &argv, WAIT_MS);
 
   g_test_add_func ("/sync-ui/preferences", test_preferences);
   g_test_add_func ("/sync-ui/folder-round-trip", test_folder_round_trip);
