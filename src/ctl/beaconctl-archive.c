@@ -147,6 +147,17 @@ customer_add (BeaconctlContext *context)
   return BEACONCTL_EXIT_OK;
 }
 
+/* {"id": …, "name": …, more…}: the archive's entries all start so. */
+static void
+begin_entry (JsonBuilder *builder,
+             const char  *id,
+             const char  *name)
+{
+  json_builder_begin_object (builder);
+  beaconctl_json_add_string (builder, "id", id);
+  beaconctl_json_add_string (builder, "name", name);
+}
+
 static JsonNode *
 customers_to_json (GPtrArray *customers)
 {
@@ -157,13 +168,8 @@ customers_to_json (GPtrArray *customers)
     {
       BeaconCustomer *customer = g_ptr_array_index (customers, i);
 
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "id");
-      json_builder_add_string_value (builder, customer->id);
-      json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, customer->name);
-      json_builder_set_member_name (builder, "code");
-      json_builder_add_string_value (builder, customer->code ? customer->code : "");
+      begin_entry (builder, customer->id, customer->name);
+      beaconctl_json_add_string (builder, "code", customer->code ? customer->code : "");
 
       json_builder_set_member_name (builder, "sites");
       json_builder_begin_array (builder);
@@ -171,11 +177,7 @@ customers_to_json (GPtrArray *customers)
         {
           BeaconSite *site = g_ptr_array_index (customer->sites, j);
 
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "id");
-          json_builder_add_string_value (builder, site->id);
-          json_builder_set_member_name (builder, "name");
-          json_builder_add_string_value (builder, site->name);
+          begin_entry (builder, site->id, site->name);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
@@ -186,13 +188,8 @@ customers_to_json (GPtrArray *customers)
         {
           BeaconContact *contact = g_ptr_array_index (customer->contacts, j);
 
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "id");
-          json_builder_add_string_value (builder, contact->id);
-          json_builder_set_member_name (builder, "name");
-          json_builder_add_string_value (builder, contact->name);
-          json_builder_set_member_name (builder, "phone");
-          json_builder_add_string_value (builder, contact->phone ? contact->phone : "");
+          begin_entry (builder, contact->id, contact->name);
+          beaconctl_json_add_string (builder, "phone", contact->phone ? contact->phone : "");
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
@@ -203,13 +200,8 @@ customers_to_json (GPtrArray *customers)
         {
           BeaconSystem *system = g_ptr_array_index (customer->systems, j);
 
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "id");
-          json_builder_add_string_value (builder, system->id);
-          json_builder_set_member_name (builder, "name");
-          json_builder_add_string_value (builder, system->name);
-          json_builder_set_member_name (builder, "model");
-          json_builder_add_string_value (builder, system->model ? system->model : "");
+          begin_entry (builder, system->id, system->name);
+          beaconctl_json_add_string (builder, "model", system->model ? system->model : "");
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
@@ -367,13 +359,8 @@ user_list (BeaconctlContext *context)
         {
           BeaconUser *user = g_ptr_array_index (users, i);
 
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "id");
-          json_builder_add_string_value (builder, user->id);
-          json_builder_set_member_name (builder, "name");
-          json_builder_add_string_value (builder, user->name);
-          json_builder_set_member_name (builder, "role");
-          json_builder_add_string_value (builder, beacon_role_to_string (user->role));
+          begin_entry (builder, user->id, user->name);
+          beaconctl_json_add_string (builder, "role", beacon_role_to_string (user->role));
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
