@@ -816,6 +816,10 @@ test_board_and_ticket_view (void)
   gtk_window_set_default_size (view, 760, 1000);
   beacon_gui_test_save_screenshot (GTK_WIDGET (view), "ticket-view");
 
+  /* The whole view, down to the reports and the archive, for a look. */
+  gtk_window_set_default_size (view, 760, 2600);
+  beacon_gui_test_save_screenshot (GTK_WIDGET (view), "ticket-view-full");
+
   fixture_tear_down (&fixture);
 }
 
